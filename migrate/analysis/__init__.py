@@ -1,0 +1,1 @@
+"""Analyses shared by rules: shell commands in RUN, variable flows."""

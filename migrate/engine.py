@@ -1,0 +1,192 @@
+"""The pure core: `migrate_source(text, settings) -> Result`. No I/O; never
+raises on user input."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .edits import mounts, secret_mount_id
+from .findings import Finding
+from .fix import BuildRequirement, EditConflict, Fix, apply_edits
+from .frontend import ensure_frontend
+from .rules import ALL_RULES, RuleContext
+from .settings import DEFAULT_SETTINGS, Settings
+from .syntax import Dockerfile, DockerfileSyntaxError, Instruction, parse
+
+_IGNORE = re.compile(r"^dockerfile-migrate:\s*ignore(?:\s*=\s*([A-Za-z0-9_,\s]+))?\s*$")
+
+
+@dataclass
+class Result:
+    source: str
+    output: str
+    findings: list[Finding] = field(default_factory=list)
+    build_requirements: list[BuildRequirement] = field(default_factory=list)
+    error: str | None = None
+    error_line: int | None = None
+    notes: list[str] = field(default_factory=list)  # dropped fixes, non-convergence
+
+    @property
+    def changed(self) -> bool:
+        return self.output != self.source
+
+    def to_json(self, path: str) -> dict:
+        out = {
+            "path": path,
+            "changed": self.changed,
+            "findings": [f.to_json() for f in self.findings],
+            "build_requirements": [r.to_json() for r in self.build_requirements],
+        }
+        if self.error is not None:
+            out["error"] = {"line": self.error_line, "message": self.error}
+        if self.notes:
+            out["notes"] = list(self.notes)
+        return out
+
+
+def _ignored_codes(df: Dockerfile, instr: Instruction) -> set[str] | None:
+    """Codes silenced by `# dockerfile-migrate: ignore=CODE` above ``instr``;
+    an empty set means all codes."""
+    codes: set[str] | None = None
+    for c in df.comments_before(instr):
+        m = _IGNORE.match(c.comment)
+        if m:
+            codes = codes or set()
+            if m.group(1):
+                codes |= {x.strip().upper() for x in m.group(1).split(",") if x.strip()}
+            else:
+                return set()
+    return codes
+
+
+def _instruction_at(df: Dockerfile, line: int) -> Instruction | None:
+    for instr in df.instructions:
+        if instr.start_line <= line <= instr.end_line:
+            return instr
+    return None
+
+
+def check(df: Dockerfile, settings: Settings, path: str | None = None) -> list[Finding]:
+    """Run every enabled rule once over a parsed file."""
+    ctx = RuleContext(df, settings, path)
+    findings: list[Finding] = []
+    for rule_cls in ALL_RULES:
+        if not settings.enabled(rule_cls.code):
+            continue
+        for f in rule_cls().check(ctx):
+            instr = _instruction_at(df, f.line)
+            if instr is not None:
+                ignored = _ignored_codes(df, instr)
+                if ignored is not None and (not ignored or f.code in ignored):
+                    continue
+            findings.append(f)
+    findings.sort(key=lambda f: (f.line, f.code))
+    return findings
+
+
+def _select_fixes(findings: list[Finding]) -> list[Fix]:
+    accepted: list[Fix] = []
+    edits = []
+    for f in sorted((f for f in findings if f.fix), key=lambda f: min(e.start for e in f.fix.edits)):
+        assert f.fix is not None
+        if f.fix.overlaps(edits):
+            continue  # retried on the next pass, against the rewritten text
+        accepted.append(f.fix)
+        edits.extend(f.fix.edits)
+    return accepted
+
+
+def _apply(text: str, fixes: list[Fix]) -> tuple[str, Dockerfile] | None:
+    try:
+        new_text = apply_edits(text, [e for fx in fixes for e in fx.edits])
+        new_df = parse(new_text)
+    except (EditConflict, DockerfileSyntaxError):
+        return None
+    needs = [fx.min_frontend for fx in fixes if fx.min_frontend]
+    if needs:
+        edits = ensure_frontend(new_df, max(needs))
+        if edits:
+            try:
+                new_text = apply_edits(new_text, edits)
+                new_df = parse(new_text)
+            except (EditConflict, DockerfileSyntaxError):
+                return None
+    return new_text, new_df
+
+
+def requirements(df: Dockerfile, hints: dict[tuple[str, str], BuildRequirement]) -> list[BuildRequirement]:
+    """What `docker build` must be given for ``df``: its secret and ssh mounts.
+
+    Sources come from the fixes that added the mounts (``hints``); for mounts
+    that were already there only the id is known.
+    """
+    out: dict[tuple[str, str], BuildRequirement] = {}
+    for instr in df.instructions:
+        if instr.cmd != "RUN":
+            continue
+        for m in mounts(instr):
+            required = m.get("required", "false").lower() in ("true", "1", "")
+            if m.get("type") == "secret":
+                sid = secret_mount_id(m)
+                if sid is None:
+                    continue
+                key = ("secret", sid)
+                req = hints.get(key) or BuildRequirement("secret", sid, required=required)
+            elif m.get("type") == "ssh":
+                sid = m.get("id", "default")
+                key = ("ssh", sid)
+                req = hints.get(key) or BuildRequirement("ssh", sid, required=required)
+            else:
+                continue
+            if key not in out or (req.required and not out[key].required):
+                out[key] = req
+    return sorted(out.values(), key=lambda r: (r.type != "secret", r.id))
+
+
+def migrate_source(text: str, settings: Settings = DEFAULT_SETTINGS, path: str | None = None) -> Result:
+    """Find build-secret leaks in Dockerfile ``text`` and compute the migrated text."""
+    try:
+        df = parse(text)
+    except DockerfileSyntaxError as exc:
+        return Result(text, text, error=exc.message, error_line=exc.line)
+    except RecursionError:  # pragma: no cover - pathological input
+        return Result(text, text, error="file too deeply nested to parse", error_line=1)
+
+    first = check(df, settings, path)
+    result = Result(text, text, findings=first)
+    hints: dict[tuple[str, str], BuildRequirement] = {}
+    current_text, current_df, current = text, df, first
+    for _ in range(settings.max_passes):
+        fixes = _select_fixes(current)
+        if not fixes:
+            break
+        applied = _apply(current_text, fixes)
+        if applied is None:
+            # Keep the fixes that re-parse on their own; drop and report the rest.
+            kept = []
+            for fx in fixes:
+                if _apply(current_text, kept + [fx]) is not None:
+                    kept.append(fx)
+                else:
+                    result.notes.append("a fix was dropped because its result would not parse")
+            if not kept:
+                break
+            applied = _apply(current_text, kept)
+            assert applied is not None
+            fixes = kept
+        for fx in fixes:
+            for r in fx.build_requirements:
+                hints[(r.type, r.id)] = r
+        current_text, current_df = applied
+        current = check(current_df, settings, path)
+    else:
+        if _select_fixes(current):
+            result.notes.append(f"fixes did not settle after {settings.max_passes} passes")
+
+    remaining = {(f.code, f.subject) for f in current}
+    for f in first:
+        f.fixed = f.fix is not None and (f.code, f.subject) not in remaining
+    result.output = current_text
+    result.build_requirements = requirements(current_df, hints)
+    return result

@@ -1,0 +1,60 @@
+"""A literal credential committed in the Dockerfile.
+
+Why it leaks:
+A token, key or password written into the Dockerfile is in the repository's
+history for good and, wherever an instruction uses it, in the image too. It
+must be rotated; moving it to a secret mount only stops new leaks.
+
+Bad:
+    RUN curl -H "Authorization: token ghp_16C7e42F292c6912E7710c838347Ae178B4a" https://api.github.com/
+
+Good:
+    RUN --mount=type=secret,id=GITHUB_TOKEN,env=GITHUB_TOKEN,required \
+        curl -H "Authorization: token $GITHUB_TOKEN" https://api.github.com/
+
+Build flags:
+    --secret id=GITHUB_TOKEN,env=GITHUB_TOKEN   (after you move the value out)
+
+Not rewritten when:
+Always reported only: the value must be rotated and moved out by a person.
+Values of secret-named ARG/ENV are reported by DM101/DM102 instead.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from ..analysis.flows import analyse
+from ..secrets import find_credential_literals
+from .base import Rule, RuleContext
+
+
+class CredentialLiteral(Rule):
+    code = "DM103"
+    name = "credential-literal"
+
+    def check(self, ctx: RuleContext):
+        df = ctx.df
+        matches = find_credential_literals(df.text, ctx.settings.secret_policy)
+        if not matches:
+            return
+        covered: list[tuple[int, int]] = []
+        for flow in ctx.cached("flows", lambda: analyse(df, ctx.settings)):
+            if flow.literal is None:
+                continue
+            for decl in (flow.arg, flow.env, flow.global_arg):
+                if decl is not None:
+                    covered.append((decl.instr.span.start, decl.instr.span.end))
+        line_starts = [0]
+        pos = df.text.find("\n")
+        while pos >= 0:
+            line_starts.append(pos + 1)
+            pos = df.text.find("\n", pos + 1)
+        for m in matches:
+            if any(a <= m.start < b for a, b in covered):
+                continue
+            line = bisect.bisect_right(line_starts, m.start)
+            end_line = bisect.bisect_right(line_starts, max(m.start, m.end - 1))
+            message = (f"Literal credential ({m.kind}: {m.masked}) committed in the Dockerfile: rotate it and pass "
+                       f"it as a build secret (`RUN --mount=type=secret`) instead.")
+            yield self.finding(line, end_line, message, subject=f"{m.kind}:{line}")
