@@ -97,14 +97,15 @@ def _select_fixes(findings: list[Finding]) -> list[Fix]:
     return accepted
 
 
-def _apply(text: str, fixes: list[Fix]) -> tuple[str, Dockerfile] | None:
+def _apply(text: str, fixes: list[Fix], settings: Settings) -> tuple[str, Dockerfile] | None:
     try:
         new_text = apply_edits(text, [e for fx in fixes for e in fx.edits])
         new_df = parse(new_text)
     except (EditConflict, DockerfileSyntaxError):
         return None
     needs = [fx.min_frontend for fx in fixes if fx.min_frontend]
-    if needs:
+    # Legacy mode targets builders that cannot fetch a frontend: no directive.
+    if needs and settings.frontend != "legacy":
         edits = ensure_frontend(new_df, max(needs))
         if edits:
             try:
@@ -161,18 +162,18 @@ def migrate_source(text: str, settings: Settings = DEFAULT_SETTINGS, path: str |
         fixes = _select_fixes(current)
         if not fixes:
             break
-        applied = _apply(current_text, fixes)
+        applied = _apply(current_text, fixes, settings)
         if applied is None:
             # Keep the fixes that re-parse on their own; drop and report the rest.
             kept = []
             for fx in fixes:
-                if _apply(current_text, kept + [fx]) is not None:
+                if _apply(current_text, kept + [fx], settings) is not None:
                     kept.append(fx)
                 else:
                     result.notes.append("a fix was dropped because its result would not parse")
             if not kept:
                 break
-            applied = _apply(current_text, kept)
+            applied = _apply(current_text, kept, settings)
             assert applied is not None
             fixes = kept
         for fx in fixes:

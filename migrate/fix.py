@@ -39,15 +39,20 @@ class BuildRequirement:
             return "--ssh default" if self.id == "default" else f"--ssh {self.id}"
         if self.src:
             return f"--secret id={self.id},src={self.src}"
-        return f"--secret id={self.id},env={self.env or self.id}"
+        if self.env:
+            return f"--secret id={self.id},env={self.env}"
+        # Source unknown (a mount that was already there): buildx then reads
+        # the environment variable named like the id.
+        return f"--secret id={self.id}"
 
     def to_json(self) -> dict:
         out: dict = {"type": self.type, "id": self.id}
-        if self.type == "secret":
-            if self.src:
-                out["src"] = self.src
-            else:
-                out["env"] = self.env or self.id
+        if self.src:
+            out["src"] = self.src
+        elif self.env:
+            out["env"] = self.env
+        if not self.required:
+            out["required"] = False
         return out
 
 

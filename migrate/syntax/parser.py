@@ -142,6 +142,7 @@ class _Parser:
             ndirs = len(self.directives)
             self.directive(token, i, start)
             if len(self.directives) > ndirs:
+                self.nodes.append(self.directives[-1])
                 i += 1
                 continue
             line_start, line_end = lines[i]

@@ -1,0 +1,7 @@
+# syntax=docker/dockerfile:1
+FROM node:20
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN --mount=type=secret,id=NPM_TOKEN,env=NPM_TOKEN,required npm ci
+COPY . .
+CMD ["node", "index.js"]

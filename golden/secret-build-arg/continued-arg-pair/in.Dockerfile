@@ -1,0 +1,4 @@
+FROM node:20
+ARG APP_VERSION=1.0 \
+    NPM_TOKEN
+RUN npm ci

@@ -1,0 +1,3 @@
+# syntax=docker/dockerfile:1.10
+FROM alpine:3.20
+RUN --mount=type=secret,id=NPM_TOKEN,env=NPM_TOKEN,required npm ci

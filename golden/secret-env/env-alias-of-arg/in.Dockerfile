@@ -1,0 +1,5 @@
+FROM node:20 AS build
+ARG NPM_TOKEN
+RUN ./prepare.sh
+ENV NODE_AUTH_TOKEN=$NPM_TOKEN
+RUN npm ci
