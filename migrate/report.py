@@ -55,9 +55,12 @@ class RunSummary:
 
 
 def build_command(reqs: list[BuildRequirement], path: str) -> str:
+    """A ready-to-paste `docker build` for one Dockerfile, context = its folder."""
     flags = " ".join(r.flag() for r in reqs)
-    f = "" if path.rsplit("/", 1)[-1] == "Dockerfile" and "/" not in path else f" -f {path}"
-    return f"docker build {flags}{f} ."
+    folder, _, name = path.rpartition("/")
+    context = folder or "."
+    f = "" if name == "Dockerfile" else f" -f {path}"
+    return f"docker build {flags}{f} {context}"
 
 
 def write_text(summary: RunSummary, console: Console, mode: str) -> None:
