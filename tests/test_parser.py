@@ -138,3 +138,23 @@ def test_errors_name_the_line(text, line, message):
 def test_official_rejects_the_same(text):
     with pytest.raises(ValueError):
         official_summary(text)
+
+
+# Differential test over the shared real-world corpus: on every file the
+# official parser accepts, we agree on instructions, lines, flags, heredocs.
+from corpus import CORPUS_MISSING, corpus_files, read_text  # noqa: E402
+
+CORPUS_FILES = [p for folder in ("clean", "unsafe", "migrated") for p in corpus_files(folder)]
+
+
+@pytest.mark.skipif(not CORPUS_FILES, reason=CORPUS_MISSING)
+@pytest.mark.skipif(not official_available(), reason=OFFICIAL_MISSING)
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=[f"{p.parent.name}/{p.name}" for p in CORPUS_FILES])
+def test_corpus_agrees_with_official(path):
+    text = read_text(path)
+    try:
+        official = official_summary(text)
+    except ValueError:
+        pytest.skip("the official parser rejects this file")
+    assert our_summary(text) == official
+    assert str(parse(text)) == text

@@ -23,10 +23,15 @@ Values of secret-named ARG/ENV are reported by DM101/DM102 instead.
 from __future__ import annotations
 
 import bisect
+import re
 
-from ..analysis.flows import analyse
-from ..secrets import find_credential_literals
+from ..analysis.flows import analyse, literal_value
+from ..secrets import classify_name, find_credential_literals, mask_value
 from .base import Rule, RuleContext
+
+
+# `NAME=value` assignments in shell commands (`RUN NGROK_AUTHTOKEN=abc ngrok ...`).
+_ASSIGNMENT = re.compile(r"(?<![^\s;&|(])(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(\"[^\"]*\"|'[^']*'|[^\s;&|)]+)")
 
 
 class CredentialLiteral(Rule):
@@ -36,7 +41,8 @@ class CredentialLiteral(Rule):
     def check(self, ctx: RuleContext):
         df = ctx.df
         matches = find_credential_literals(df.text, ctx.settings.secret_policy)
-        if not matches:
+        assignments = self.run_assignments(ctx)
+        if not matches and not assignments:
             return
         covered: list[tuple[int, int]] = []
         for flow in ctx.cached("flows", lambda: analyse(df, ctx.settings)):
@@ -58,3 +64,28 @@ class CredentialLiteral(Rule):
             message = (f"Literal credential ({m.kind}: {m.masked}) committed in the Dockerfile: rotate it and pass "
                        f"it as a build secret (`RUN --mount=type=secret`) instead.")
             yield self.finding(line, end_line, message, subject=f"{m.kind}:{line}")
+        seen_lines = {bisect.bisect_right(line_starts, m.start) for m in matches}
+        for instr, name, start in assignments:
+            line = bisect.bisect_right(line_starts, start)
+            if line in seen_lines:
+                continue  # the value itself matched a credential pattern above
+            message = (f"Literal value for {name} set in a RUN command: it is committed to the repository and "
+                       f"recorded in the image history; rotate it and pass it as a build secret "
+                       f"(`--mount=type=secret,id={name},env={name}`) instead.")
+            yield self.finding(line, line, message, subject=f"assign:{name}")
+
+    @staticmethod
+    def run_assignments(ctx: RuleContext) -> list:
+        """(RUN, name, source offset) for secret-named variables given a literal value in a RUN."""
+        out = []
+        policy = ctx.settings.secret_policy
+        for instr in ctx.df.instructions:
+            if instr.cmd != "RUN" or "=" not in instr.args:
+                continue
+            for m in _ASSIGNMENT.finditer(instr.logical, instr.args_offset):
+                name, raw = m.group(1), m.group(2)
+                value = literal_value(raw)
+                if value is None or mask_value(value) == value or classify_name(name, value, policy) is None:
+                    continue
+                out.append((instr, name, instr.source_offset(m.start(1))))
+        return out
