@@ -147,6 +147,8 @@ def requirements(df: Dockerfile, hints: dict[tuple[str, str], BuildRequirement])
 
 def migrate_source(text: str, settings: Settings = DEFAULT_SETTINGS, path: str | None = None) -> Result:
     """Find build-secret leaks in Dockerfile ``text`` and compute the migrated text."""
+    if all(r.quick_reject(text, settings) for r in ALL_RULES if settings.enabled(r.code)):
+        return Result(text, text)  # no rule can fire: skip the parse (see prefilter.py)
     try:
         df = parse(text)
     except DockerfileSyntaxError as exc:

@@ -41,6 +41,12 @@ class Rule:
         raise NotImplementedError
 
     @classmethod
+    def quick_reject(cls, text: str, settings: Settings) -> bool:
+        """True only if this rule certainly finds nothing in ``text`` (lets the
+        engine skip parsing). The default never rejects."""
+        return False
+
+    @classmethod
     def doc(cls) -> str:
         module = inspect.getmodule(cls)
         return inspect.cleandoc(module.__doc__ or "") if module else ""

@@ -30,6 +30,7 @@ README section "Which RUNs can observe a secret".
 from __future__ import annotations
 
 from ..analysis.flows import analyse
+from ..prefilter import may_declare_secret
 from .base import Rule, RuleContext
 from .secret_flow_fix import build_fix, literal_note
 
@@ -37,6 +38,10 @@ from .secret_flow_fix import build_fix, literal_note
 class SecretBuildArg(Rule):
     code = "DM101"
     name = "secret-build-arg"
+
+    @classmethod
+    def quick_reject(cls, text, settings):
+        return not may_declare_secret(text, settings)
 
     def check(self, ctx: RuleContext):
         for flow in ctx.cached("flows", lambda: analyse(ctx.df, ctx.settings)):

@@ -32,6 +32,7 @@ container no longer has it.
 from __future__ import annotations
 
 from ..analysis.flows import analyse
+from ..prefilter import may_declare_secret
 from .base import Rule, RuleContext
 from .secret_flow_fix import build_fix, literal_note
 
@@ -39,6 +40,10 @@ from .secret_flow_fix import build_fix, literal_note
 class SecretEnv(Rule):
     code = "DM102"
     name = "secret-env"
+
+    @classmethod
+    def quick_reject(cls, text, settings):
+        return not may_declare_secret(text, settings)
 
     def check(self, ctx: RuleContext):
         for flow in ctx.cached("flows", lambda: analyse(ctx.df, ctx.settings)):

@@ -27,6 +27,7 @@ import re
 
 from ..analysis.flows import analyse, literal_value
 from ..secrets import classify_name, find_credential_literals, mask_value
+from ..prefilter import may_assign_secret, may_hold_literal
 from .base import Rule, RuleContext
 
 
@@ -37,6 +38,10 @@ _ASSIGNMENT = re.compile(r"(?<![^\s;&|(])(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=
 class CredentialLiteral(Rule):
     code = "DM103"
     name = "credential-literal"
+
+    @classmethod
+    def quick_reject(cls, text, settings):
+        return not (may_hold_literal(text, settings) or may_assign_secret(text, settings))
 
     def check(self, ctx: RuleContext):
         df = ctx.df

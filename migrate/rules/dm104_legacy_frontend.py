@@ -37,6 +37,11 @@ class LegacyFrontend(Rule):
     name = "legacy-frontend"
     severity = "warning"
 
+    @classmethod
+    def quick_reject(cls, text, settings):
+        # Directives only stand at the top of the file.
+        return "syntax" not in text[:8192].lower()
+
     def check(self, ctx: RuleContext):
         d = ctx.df.directive("syntax")
         if d is None:

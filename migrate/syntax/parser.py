@@ -218,7 +218,7 @@ class _Parser:
         instr = self.make_instruction(logical, pieces, first, i)
         instr.header_end = header_end
         # Heredocs follow the instruction's own lines.
-        if self.can_contain_heredoc(instr):
+        if "<<" in logical and self.can_contain_heredoc(instr):
             for word in shell_words(logical):
                 doc = self.heredoc_from_word(word.text, first)
                 if doc is None:

@@ -1,0 +1,41 @@
+"""Cheap checks that let the engine skip parsing files no rule can fire on.
+
+Each rule may define `quick_reject(text, settings) -> bool`: True only when the
+rule certainly finds nothing in ``text``. These helpers are supersets of what
+the rules detect (tests/test_prefilter.py holds them to that on every golden
+and corpus file); a false "maybe" only costs a full parse.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .secrets import classify_name, find_credential_literals
+from .settings import Settings
+
+_DECLARATION = re.compile(r"(?im)^[ \t]*(?:onbuild[ \t]+)?(?:arg|env)[ \t]+(.*)$")
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ASSIGNED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=")
+
+
+def may_declare_secret(text: str, settings: Settings) -> bool:
+    """Could an ARG/ENV in ``text`` carry a secret-named variable?"""
+    policy = settings.secret_policy
+    for m in _DECLARATION.finditer(text):
+        line = m.group(1).rstrip()
+        if line.endswith(("\\", "`")) or "@" in line:
+            return True  # continued declaration, or a credentialed URL default
+        for name in _IDENT.findall(line):
+            if classify_name(name, None, policy) is not None:
+                return True
+    return False
+
+
+def may_assign_secret(text: str, settings: Settings) -> bool:
+    """Could a shell `NAME=value` anywhere in ``text`` set a secret-named variable?"""
+    policy = settings.secret_policy
+    return any(classify_name(name, None, policy) is not None for name in set(_ASSIGNED.findall(text)))
+
+
+def may_hold_literal(text: str, settings: Settings) -> bool:
+    return bool(find_credential_literals(text, settings.secret_policy))

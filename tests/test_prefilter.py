@@ -1,0 +1,39 @@
+"""The prefilter may only skip files on which the full check finds nothing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from migrate.engine import check
+from migrate.rules import ALL_RULES
+from migrate.settings import DEFAULT_SETTINGS
+from migrate.syntax import DockerfileSyntaxError, parse
+
+from corpus import corpus_files, read_text
+from golden import cases
+
+TEXTS = [(c.id, c.input) for c in cases()] + [
+    (f"{p.parent.name}/{p.name}", read_text(p)) for f in ("clean", "unsafe", "migrated") for p in corpus_files(f)
+]
+
+
+@pytest.mark.parametrize("name, text", TEXTS, ids=[n for n, _ in TEXTS])
+def test_quick_reject_is_sound(name, text):
+    try:
+        df = parse(text)
+    except DockerfileSyntaxError:
+        pytest.skip("unparsable")
+    for rule in ALL_RULES:
+        if rule.quick_reject(text, DEFAULT_SETTINGS):
+            only = replace(DEFAULT_SETTINGS, select=frozenset({rule.code}))
+            assert check(df, only) == [], f"{rule.code} rejected {name} but finds something"
+
+
+def test_prefilter_skips_most_clean_files():
+    clean = [read_text(p) for p in corpus_files("clean")]
+    if not clean:
+        pytest.skip("corpus absent")
+    skipped = sum(all(r.quick_reject(t, DEFAULT_SETTINGS) for r in ALL_RULES) for t in clean)
+    assert skipped >= len(clean) // 2, f"only {skipped}/{len(clean)} clean files skipped"
