@@ -13,6 +13,7 @@ from .frontend import ensure_frontend
 from .rules import ALL_RULES, RuleContext
 from .settings import DEFAULT_SETTINGS, Settings
 from .syntax import Dockerfile, DockerfileSyntaxError, Instruction, parse
+from .syntax.parser import may_raise
 
 _IGNORE = re.compile(r"^dockerfile-migrate:\s*ignore(?:\s*=\s*([A-Za-z0-9_,\s]+))?\s*$")
 
@@ -147,8 +148,8 @@ def requirements(df: Dockerfile, hints: dict[tuple[str, str], BuildRequirement])
 
 def migrate_source(text: str, settings: Settings = DEFAULT_SETTINGS, path: str | None = None) -> Result:
     """Find build-secret leaks in Dockerfile ``text`` and compute the migrated text."""
-    if all(r.quick_reject(text, settings) for r in ALL_RULES if settings.enabled(r.code)):
-        return Result(text, text)  # no rule can fire: skip the parse (see prefilter.py)
+    if all(r.quick_reject(text, settings) for r in ALL_RULES if settings.enabled(r.code)) and not may_raise(text):
+        return Result(text, text)  # no rule can fire and it parses: skip the parse (see prefilter.py)
     try:
         df = parse(text)
     except DockerfileSyntaxError as exc:

@@ -37,3 +37,28 @@ def test_prefilter_skips_most_clean_files():
         pytest.skip("corpus absent")
     skipped = sum(all(r.quick_reject(t, DEFAULT_SETTINGS) for r in ALL_RULES) for t in clean)
     assert skipped >= len(clean) // 2, f"only {skipped}/{len(clean)} clean files skipped"
+
+
+from migrate.syntax.parser import may_raise  # noqa: E402
+
+from test_parser import EDGE_CASES  # noqa: E402
+
+BAD = [
+    "FROM alpine\nRUN <<EOF\nno end\n",
+    "# escape=x\nFROM alpine\n",
+    "# syntax=a\n# syntax=b\nFROM alpine\n",
+    "FROM alpine\nCMD [1, 2]\n",
+    "FROM alpine\nHEALTHCHECK CMD [\"a\", 1]\n",
+    "FROM alpine\nENV ONLYNAME\n",
+    "FROM alpine\nENV A=1 B\n",
+    "FROM alpine\nLABEL a=b c\n",
+    "FROM alpine\nonbuild env X\n",
+]
+
+
+@pytest.mark.parametrize("text", BAD + list(EDGE_CASES.values()) + [t for _, t in TEXTS])
+def test_may_raise_over_approximates(text):
+    try:
+        parse(text)
+    except DockerfileSyntaxError:
+        assert may_raise(text), text

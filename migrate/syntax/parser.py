@@ -415,3 +415,33 @@ def name_value_pairs(instr: Instruction, escape: str = "\\") -> list[tuple[str, 
         else:
             out.append((w.text, None, w))
     return out
+
+
+_JSON_NON_STRING = re.compile(r"[\[,]\s*(?:[-\d{\[]|true\b|false\b|null\b)")
+_NAME_VAL_LINE = re.compile(r"(?im)^[ \t]*(?:onbuild[ \t]+)?(?:env|label)\b(.*)$")
+
+
+def may_raise(text: str) -> bool:
+    """Cheap over-approximation: could `parse(text)` raise DockerfileSyntaxError?
+
+    BuildKit's parser fails only on bad directives, unterminated heredocs,
+    JSON arrays with non-strings, and malformed ENV/LABEL; this looks for the
+    ingredients of each. False means parse() certainly succeeds.
+    """
+    if "<<" in text or _JSON_NON_STRING.search(text):
+        return True
+    head = text[:4096].lstrip("\ufeff")
+    if head.startswith("#") and re.match(r"#\s*(escape|syntax|check)\s*=", head, re.I):
+        return True
+    for m in _NAME_VAL_LINE.finditer(text):
+        rest = m.group(1).rstrip()
+        if rest.endswith(("\\", "`")) or "#" in rest:
+            return True
+        if rest and rest[0] not in " \t":
+            continue  # e.g. `ENVIRONMENT`: another word, not this instruction
+        rest = rest.strip()
+        try:
+            _check_name_val(rest, 0, len(rest), "\\", "ENV", 1)
+        except DockerfileSyntaxError:
+            return True
+    return False
