@@ -83,12 +83,33 @@ def _context_reader(dockerfile_path: str):
     return read
 
 
+def _emit(mode: str, path: str, src, fr, diffs: list[str], stdout) -> None:
+    """Collect the diff (`diff`) or write the file (`fix`) for one processed file."""
+    from .diffing import unified_diff
+    from .files import FileError, write_atomic
+
+    result = fr.result
+    if result is None or result.error is not None:
+        return
+    if mode == "diff" and result.changed:
+        diffs.append(unified_diff(fr.path, result.source, result.output))
+    elif mode == "fix":
+        if path == "-":
+            stdout.write(result.output)
+        elif result.changed:
+            try:
+                write_atomic(src, result.output)
+                fr.written = True
+            except FileError as exc:
+                fr.error, fr.error_line = exc.message, None
+
+
 def run(mode: str, paths, fmt, select, ignore, config_path, isolated, frontend, exclude, stdin_filename,
         exit_non_zero_on_fix: bool = False) -> int:
-    from .discovery import discover, display_path
-    from .diffing import unified_diff
+    from .discovery import discover, discover_callers, display_path
     from .engine import migrate_source
-    from .files import FileError, SourceFile, decode, read_source, write_atomic
+    from .files import FileError, SourceFile, decode, read_source
+    from .project import run_callers
     from .report import FileReport, RunSummary, dump_json, to_json, to_sarif, write_github, write_text
 
     err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -102,6 +123,7 @@ def run(mode: str, paths, fmt, select, ignore, config_path, isolated, frontend, 
     # With `fix -` the rewritten file goes to stdout, so reports go to stderr.
     report_out = sys.stderr if (mode == "fix" and "-" in paths) else stdout
     diffs: list[str] = []
+    dockerfiles: list = []  # (path, shown, Result) for the callers
     missing = [p for p in paths if p != "-" and not os.path.lexists(p)]
     for p in missing:
         summary.files.append(FileReport(display_path(p), error="no such file or directory"))
@@ -121,19 +143,19 @@ def run(mode: str, paths, fmt, select, ignore, config_path, isolated, frontend, 
         file_settings = replace(settings, read_context=_context_reader(path if path != "-" else "."))
         result = migrate_source(src.text, file_settings, shown)
         fr.result = result
-        if result.error is not None:
+        dockerfiles.append((path, shown, result))
+        _emit(mode, path, src, fr, diffs, stdout)
+
+    # Callers (Compose, scripts, Makefiles, CI) move with the Dockerfiles of this run.
+    callers = discover_callers([p for p in paths if p not in missing], excludes)
+    for cr in run_callers(dockerfiles, callers, settings, display_path):
+        fr = FileReport(cr.shown, kind=cr.kind)
+        summary.files.append(fr)
+        if cr.error is not None:
+            fr.error, fr.error_line = cr.error, cr.error_line
             continue
-        if mode == "diff" and result.changed:
-            diffs.append(unified_diff(shown, result.source, result.output))
-        elif mode == "fix":
-            if path == "-":
-                stdout.write(result.output)
-            elif result.changed:
-                try:
-                    write_atomic(src, result.output)
-                    fr.written = True
-                except FileError as exc:
-                    fr.error, fr.error_line = exc.message, None
+        fr.result = cr.result
+        _emit(mode, cr.path, cr.src, fr, diffs, stdout)
 
     for fr in summary.files:
         msg = fr.error_text()
@@ -153,7 +175,7 @@ def run(mode: str, paths, fmt, select, ignore, config_path, isolated, frontend, 
     else:
         console = Console(file=report_out, highlight=False, soft_wrap=True)
         write_text(summary, console, mode)
-    if not summary.files:
+    if not any(fr.kind == "dockerfile" for fr in summary.files):
         err_console.print("warning: no Dockerfiles found", markup=False)
     if summary.errors:
         return 2
@@ -197,9 +219,10 @@ def fix(paths, fmt, select, ignore, config_path, isolated, frontend, exclude, st
 @main.command()
 def rules():
     """List the rules."""
+    from .callers import CALLER_RULES
     from .rules import ALL_RULES
 
-    for r in ALL_RULES:
+    for r in ALL_RULES + CALLER_RULES:
         click.echo(f"{r.code}  {r.name:<24} {r.summary()}")
 
 
@@ -207,9 +230,10 @@ def rules():
 @click.argument("code")
 def explain(code):
     """Print a rule's documentation: why it leaks, bad and good examples, build flags."""
+    from .callers import CALLER_RULES
     from .rules import ALL_RULES
 
-    for r in ALL_RULES:
+    for r in ALL_RULES + CALLER_RULES:
         if r.code == code.upper() or r.name == code.lower():
             click.echo(f"{r.code} ({r.name})\n\n{r.doc()}")
             return

@@ -12,6 +12,8 @@ from .syntax import Dockerfile, Instruction, Word, name_value_pairs
 def remove_instruction(df: Dockerfile, instr: Instruction) -> Edit:
     start, end = instr.span.start, instr.span.end
     text = df.text
+    if start == 0 and df.bom:
+        start = 1  # the byte order mark belongs to the file, not to the first line
     if end == len(text) and not text.endswith("\n") and start > 0:
         # Keep "no newline at end of file" true: drop the newline before instead.
         start -= 2 if text[start - 2 : start] == "\r\n" else 1

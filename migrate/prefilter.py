@@ -13,7 +13,8 @@ import re
 from .secrets import classify_name, find_credential_literals
 from .settings import Settings
 
-_DECLARATION = re.compile(r"(?im)^[ \t]*(?:onbuild[ \t]+)?(?:arg|env)[ \t]+(.*)$")
+# [^\S\n]: any blank but the newline (BuildKit trims all Unicode spaces).
+_DECLARATION = re.compile(r"(?im)^[^\S\n]*(?:onbuild[^\S\n]+)*(?:arg|env)[^\S\n]+(.*)$")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ASSIGNED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=")
 

@@ -23,6 +23,7 @@ class FileReport:
     error: str | None = None  # one-line error (I/O, encoding)
     error_line: int | None = None
     written: bool = False
+    kind: str = "dockerfile"  # or a caller kind: compose, workflow, ci, taskfile, make, just, sh
 
     @property
     def failed(self) -> bool:
@@ -88,11 +89,17 @@ def write_text(summary: RunSummary, console: Console, mode: str) -> None:
         line += f" {summary.errors} file{'s' if summary.errors != 1 else ''} could not be processed."
     console.print(Text(line, style="bold"), soft_wrap=True, highlight=False)
     builds = [(fr.path, fr.result.build_requirements) for fr in summary.files
-              if fr.result and fr.result.build_requirements and (fr.result.changed or mode == "check")]
+              if fr.kind == "dockerfile" and fr.result and fr.result.build_requirements
+              and (fr.result.changed or mode == "check")]
     if builds:
         console.print(Text("Build with:", style="bold"), highlight=False)
         for path, reqs in builds:
             console.print(Text("  " + build_command(reqs, path)), soft_wrap=True, highlight=False)
+    if mode in ("diff", "fix"):
+        from .callers.summary import migration_summary
+
+        for i, line in enumerate(migration_summary(summary)):
+            console.print(Text(line, style="bold" if i == 0 else ""), soft_wrap=True, highlight=False)
 
 
 def to_json(summary: RunSummary) -> dict:
@@ -106,6 +113,8 @@ def to_json(summary: RunSummary) -> dict:
             d = {"path": fr.path, "changed": False, "findings": [], "build_requirements": [],
                  "error": {"line": fr.error_line, "message": fr.error_text()}}
         d["written"] = fr.written
+        if fr.kind != "dockerfile":
+            d["kind"] = fr.kind
         files.append(d)
     return {
         "version": 1,
@@ -137,8 +146,10 @@ def write_github(summary: RunSummary, out) -> None:
 
 
 def to_sarif(summary: RunSummary) -> dict:
+    from .callers import CALLER_RULES
+
     rules = []
-    for r in ALL_RULES:
+    for r in ALL_RULES + CALLER_RULES:
         sec = r.sections()
         help_text = "\n\n".join(x for x in (sec.get("why it leaks", ""), "Fix:\n" + sec.get("good", ""),
                                             "Build flags:\n" + sec.get("build flags", "")) if x)

@@ -91,6 +91,7 @@ class _Parser:
         self.lines = _split_lines(text)
         self.escape = "\\"
         self.directives_done = False
+        self.after_shebang = False
         self.seen_directives: set[str] = set()
         self.directives: list[Directive] = []
         self.nodes: list = []
@@ -108,6 +109,13 @@ class _Parser:
 
     def directive(self, token: str, idx: int, start: int) -> None:
         if self.directives_done:
+            if self.after_shebang:
+                self.frontend_directive(idx, start)
+            return
+        if idx == 0 and self.line_content(0)[1].startswith("#!"):
+            # BuildKit's parser stops reading directives here, but frontend
+            # selection (DetectSyntax) and `check` skip a `#!` line first.
+            self.directives_done = self.after_shebang = True
             return
         m = _RE_DIRECTIVE.match(token)
         if not m or m.group(1).lower() not in VALID_DIRECTIVES:
@@ -125,6 +133,27 @@ class _Parser:
         line_start, line_end = self.lines[idx]
         raw = self.text[start:line_end]
         vstart = start + raw.index(token) + m.start(2)
+        self.directives.append(
+            Directive(key, value, Span(line_start, line_end), Span(vstart, vstart + len(value)), idx + 1,
+                      self.text[line_start:line_end])
+        )
+
+    def frontend_directive(self, idx: int, start: int) -> None:
+        """`# syntax=` / `# check=` right after a `#!` line: honoured by
+        BuildKit's DetectSyntax/ParseDirective (the first one wins; an error
+        ends the scan), not by its parser, so `# escape=` there does nothing."""
+        line = _trim_newline(self.line_content(idx)[1])
+        m = _RE_DIRECTIVE.match(line)
+        key = m.group(1).lower() if m else ""
+        if key not in VALID_DIRECTIVES or key in self.seen_directives:
+            self.after_shebang = False
+            return
+        self.seen_directives.add(key)
+        if key == "escape":
+            return
+        line_start, line_end = self.lines[idx]
+        vstart = start + m.start(2)
+        value = m.group(2)
         self.directives.append(
             Directive(key, value, Span(line_start, line_end), Span(vstart, vstart + len(value)), idx + 1,
                       self.text[line_start:line_end])
@@ -156,6 +185,8 @@ class _Parser:
                 i += 1
                 continue
             i = self.instruction(i)
+        if not self.instructions:
+            raise DockerfileSyntaxError(1, "file with no instructions")
         stages = self.stages()
         newline = "\r\n" if text.count("\r\n") * 2 > text.count("\n") else "\n"
         df = Dockerfile(
@@ -252,8 +283,22 @@ class _Parser:
         self.instructions.append(instr)
         return i
 
-    def make_instruction(self, logical: str, pieces, first: int, last_excl: int, base: int = 0) -> Instruction:
-        """Build an Instruction from ``logical[base:]`` (base > 0 for ONBUILD's inner command)."""
+    def make_instruction(self, logical: str, pieces, first: int, last_excl: int) -> Instruction:
+        """Build an Instruction; ONBUILD's inner command becomes its ``sub``.
+
+        A loop, not recursion: `ONBUILD ONBUILD ...` chains of any length parse
+        (BuildKit's parser accepts them; only the builder rejects them)."""
+        top, _sub_base = self._make_one(logical, pieces, first, last_excl, 0)
+        parent = top
+        while _sub_base is not None:
+            sub_logical, base = _sub_base
+            parent.sub, _sub_base = self._make_one(sub_logical, pieces, first, last_excl, base)
+            parent = parent.sub
+        return top
+
+    def _make_one(self, logical: str, pieces, first: int, last_excl: int, base: int):
+        """One Instruction from ``logical[base:]`` (base > 0 for ONBUILD's inner
+        command) and, for ONBUILD, (logical, base) of its inner command."""
         n = len(logical)
         # strings.TrimSpace, then split off the command word at [\t\v\f\r ]+
         s = base
@@ -284,15 +329,15 @@ class _Parser:
         )
         instr.keyword_span = instr.source_span(s, c)
         instr.flags = [Flag(w.text, instr.source_span(w.start, w.end)) for w in flag_words]
-        rest = trimmed[args_offset:]
         cmd = keyword.upper()
         line_no = first + 1
         if cmd in ("RUN", "CMD", "ENTRYPOINT", "SHELL", "ADD", "COPY", "VOLUME"):
-            parsed = _maybe_json(rest, line_no)
+            parsed = _maybe_json(trimmed[args_offset:], line_no)
             if parsed is not None:
                 instr.json = True
                 instr.json_args = parsed
         elif cmd == "HEALTHCHECK":
+            rest = trimmed[args_offset:]
             sep = 0
             while sep < len(rest) and rest[sep] not in GO_SPACE:
                 sep += 1
@@ -307,9 +352,8 @@ class _Parser:
         elif cmd in ("ENV", "LABEL"):
             _check_name_val(trimmed, args_offset, e, self.escape, cmd, line_no)
         elif cmd == "ONBUILD" and args_offset < e:
-            sub = self.make_instruction(logical[:e], pieces, first, last_excl, base=args_offset)
-            instr.sub = sub
-        return instr
+            return instr, (logical[:e], args_offset)
+        return instr, None
 
     @staticmethod
     def can_contain_heredoc(instr: Instruction) -> bool:
@@ -418,26 +462,48 @@ def name_value_pairs(instr: Instruction, escape: str = "\\") -> list[tuple[str, 
 
 
 _JSON_NON_STRING = re.compile(r"[\[,]\s*(?:[-\d{\[]|true\b|false\b|null\b)")
-_NAME_VAL_LINE = re.compile(r"(?im)^[ \t]*(?:onbuild[ \t]+)?(?:env|label)\b(.*)$")
+_NAME_VAL_LINE = re.compile(r"(?im)^[^\S\n]*(?:onbuild[^\S\n]+)*(?:env|label)\b(.*)$")
+_GO_BLANK = "[" + re.escape("".join(sorted(GO_SPACE - {"\n"}))) + "]"
+# A backslash continuation (not an escaped backslash) on a line that is not a
+# comment, then the comment and empty lines BuildKit skips inside it.
+_CONTINUATION = re.compile(
+    rf"(?m)^(?!{_GO_BLANK}*#)([^\n]*?)(?<!\\)\\[ \t]*\r*\n(?:{_GO_BLANK}*(?:#[^\n]*)?(?:\n|\Z))*"
+)
+_HAS_INSTRUCTION = re.compile(r"(?m)^[^\S\n]*[^\s#]")
+
+
+def logical_view(text: str) -> str:
+    """The text as BuildKit's line logic sees it, for cheap line-based scans:
+    BOM dropped, continuation lines joined with the comment and empty lines
+    inside them removed. Exact when the escape character is ``\\`` and there
+    are no heredocs (`may_raise` is True otherwise, so callers parse)."""
+    text = text[1:] if text.startswith(BOM) else text
+    if "\\" not in text:
+        return text
+    return _CONTINUATION.sub(r"\1", text)
 
 
 def may_raise(text: str) -> bool:
     """Cheap over-approximation: could `parse(text)` raise DockerfileSyntaxError?
 
     BuildKit's parser fails only on bad directives, unterminated heredocs,
-    JSON arrays with non-strings, and malformed ENV/LABEL; this looks for the
-    ingredients of each. False means parse() certainly succeeds.
+    JSON arrays with non-strings, malformed ENV/LABEL and files without
+    instructions; this looks for the ingredients of each on the logical lines
+    (`logical_view`). False means parse() certainly succeeds.
     """
-    if "<<" in text or _JSON_NON_STRING.search(text):
+    if "<<" in text:
         return True
-    head = text[:4096].lstrip("\ufeff")
-    if head.startswith("#") and re.match(r"#\s*(escape|syntax|check)\s*=", head, re.I):
+    view = logical_view(text)
+    # Parser directives (the escape one changes continuations) only stand first.
+    if re.match(r"\s*#\s*(escape|syntax|check)\s*=", view[:4096], re.I):
         return True
-    for m in _NAME_VAL_LINE.finditer(text):
+    if _JSON_NON_STRING.search(view) or not _HAS_INSTRUCTION.search(view):
+        return True
+    for m in _NAME_VAL_LINE.finditer(view):
         rest = m.group(1).rstrip()
         if rest.endswith(("\\", "`")) or "#" in rest:
             return True
-        if rest and rest[0] not in " \t":
+        if rest and not rest[0].isspace():
             continue  # e.g. `ENVIRONMENT`: another word, not this instruction
         rest = rest.strip()
         try:
