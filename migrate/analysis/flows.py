@@ -16,6 +16,7 @@ from ..settings import Settings
 from ..syntax import Dockerfile, Instruction, Stage, Word, name_value_pairs
 from ..syntax.words import unquote_shell_word
 from .shell import instruction_references, references, run_observes
+from .ssh import ssh_key_vars_migrated_by_dm302
 
 # Instructions whose arguments BuildKit expands variables in (besides RUN flags).
 EXPANDING = frozenset({"ADD", "COPY", "ENV", "EXPOSE", "FROM", "LABEL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR", "ARG"})
@@ -167,7 +168,10 @@ def analyse(df: Dockerfile, settings: Settings) -> list[SecretFlow]:
                 flow.blockers.append((s.from_instruction, f"FROM at line {s.from_instruction.start_line} uses it"))
         flow.remove_global = not flow.blockers
         flows.append(flow)
-    return flows
+    # SSH private keys that DM302 (ssh-key-from-arg) migrates to `RUN --mount=type=ssh` are not secret
+    # flows: DM101/DM102 would otherwise move the same ARG/ENV to a secret mount.
+    migrated = ssh_key_vars_migrated_by_dm302(df, settings)
+    return [f for f in flows if (f.stage, f.name) not in migrated] if migrated else flows
 
 
 def _attach_env(df: Dockerfile, flow: SecretFlow, after: list[Instruction]) -> None:

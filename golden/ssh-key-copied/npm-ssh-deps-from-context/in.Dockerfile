@@ -1,0 +1,7 @@
+FROM node:20
+COPY id_ed25519 /root/.ssh/id_ed25519
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY . .
+RUN npm run build
