@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
+import textwrap
 from pathlib import Path
 
 START, END = "<!-- rules:start -->", "<!-- rules:end -->"
@@ -26,6 +27,76 @@ def all_rule_classes():
     return rules
 
 
+# Where the rule documentation lives (SARIF `helpUri`); the README rule table
+# carries one anchor per rule (`#dm101`).
+DOCS_URL = "https://pypi.org/project/dockerfile-migrate/"
+CODE_LANG = {"DM5": "yaml"}  # fenced-code language of a rule's examples, by code prefix
+
+
+def help_uri(code: str) -> str:
+    return f"{DOCS_URL}#{code.lower()}"
+
+
+def _block(text: str) -> str:
+    return textwrap.dedent(text).strip("\n")
+
+
+def _raw_sections(rule) -> dict[str, str]:
+    """Like `Rule.sections`, but keeps the indentation of the examples."""
+    out: dict[str, str] = {}
+    current, buf = "summary", []
+    for line in rule.doc().splitlines():
+        m = re.match(r"^(Why it leaks|Bad|Good|Build flags|Not rewritten when):\s*$", line)
+        if m:
+            out[current] = "\n".join(buf).strip("\n")
+            current, buf = m.group(1).lower(), []
+        else:
+            buf.append(line)
+    out[current] = "\n".join(buf).strip("\n")
+    return out
+
+
+def help_text(rule) -> str:
+    """Plain-text help for SARIF: why it leaks, the fix, the build flags."""
+    sec = _raw_sections(rule)
+    parts = [rule.summary()]
+    if sec.get("why it leaks"):
+        parts.append("Why it leaks:\n" + _one_para(sec["why it leaks"]))
+    if sec.get("bad"):
+        parts.append("Bad:\n" + textwrap.indent(_block(sec["bad"]), "    "))
+    if sec.get("good"):
+        parts.append("Fix (good):\n" + textwrap.indent(_block(sec["good"]), "    "))
+    parts.append("Build flags:\n" + textwrap.indent(_block(sec.get("build flags", "")) or "none", "    "))
+    if sec.get("not rewritten when"):
+        parts.append("Not rewritten when:\n" + _one_para(sec["not rewritten when"]))
+    parts.append(f"Rewrite with `dockerfile-migrate fix PATH`; full text: `dockerfile-migrate explain {rule.code}`.")
+    return "\n\n".join(parts)
+
+
+def help_markdown(rule) -> str:
+    """Markdown help for SARIF (shown by code-scanning UIs)."""
+    sec = _raw_sections(rule)
+    lang = next((v for k, v in CODE_LANG.items() if rule.code.startswith(k)), "dockerfile")
+    parts = [f"**{rule.code} `{rule.name}`**: {rule.summary()}"]
+    if sec.get("why it leaks"):
+        parts.append("### Why it leaks\n\n" + _one_para(sec["why it leaks"]))
+    if sec.get("bad"):
+        parts.append(f"### Bad\n\n```{lang}\n{_block(sec['bad'])}\n```")
+    if sec.get("good"):
+        parts.append(f"### Fix\n\n```{lang}\n{_block(sec['good'])}\n```")
+    parts.append("### Build flags\n\n```\n" + (_block(sec.get("build flags", "")) or "none") + "\n```")
+    if sec.get("not rewritten when"):
+        parts.append("### Not rewritten when\n\n" + _one_para(sec["not rewritten when"]))
+    parts.append(f"Preview the rewrite with `dockerfile-migrate diff PATH`, apply it with "
+                 f"`dockerfile-migrate fix PATH`; `dockerfile-migrate explain {rule.code}` prints this text.")
+    return "\n\n".join(parts)
+
+
+def _one_para(text: str) -> str:
+    """Reflow hard-wrapped prose; keep blank-line paragraph breaks."""
+    return "\n\n".join(_one_line(p) for p in re.split(r"\n\s*\n", text) if p.strip())
+
+
 def _one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
@@ -37,7 +108,7 @@ def rule_table() -> str:
         flags = _one_line(sec.get("build flags", "")) or "none"
         fixable = "report only" if sec.get("not rewritten when", "").lower().startswith("always reported") else "rewrite"
         flags = flags.replace("|", "\\|")
-        lines.append(f"| {r.code} | `{r.name}` | {r.summary()} | {fixable} | {flags} |")
+        lines.append(f"| <a id=\"{r.code.lower()}\"></a>{r.code} | `{r.name}` | {r.summary()} | {fixable} | {flags} |")
     return "\n".join(lines)
 
 

@@ -145,44 +145,97 @@ def write_github(summary: RunSummary, out) -> None:
                       f"title={_gh_escape(f.code + ' ' + f.rule, True)}::{_gh_escape(f.message)}\n")
 
 
+# GitHub code scanning reads `properties.security-severity` (0.0-10.0: >= 9 critical,
+# >= 7 high, >= 4 medium, else low); by severity unless a rule is listed here.
+SECURITY_SEVERITY = {"error": "8.0", "warning": "5.0", "info": "2.0"}
+RULE_SECURITY_SEVERITY = {"DM103": "9.0", "DM104": "3.0"}  # committed credential; outdated frontend pin
+SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def _security_severity(code: str, severity: str) -> str:
+    return RULE_SECURITY_SEVERITY.get(code) or SECURITY_SEVERITY.get(severity, "5.0")
+
+
+def _sarif_uri(path: str) -> str:
+    from urllib.parse import quote
+
+    return quote(path.replace("\\", "/"), safe="/:@!$&'()*+,;=-._~")
+
+
+def sarif_fingerprints(path: str, findings) -> list[str]:
+    """Stable per-finding keys: path + rule + subject (never a line number), with an
+    ordinal among equal keys (in source order), so alerts survive edits above them."""
+    seen: dict[tuple[str, str], int] = {}
+    out = []
+    for f in findings:
+        key = (f.code, f.subject or f.rule)
+        n = seen.get(key, 0)
+        seen[key] = n + 1
+        raw = f"{path}\0{key[0]}\0{key[1]}" + (f"\0{n}" if n else "")
+        out.append(hashlib.sha256(raw.encode()).hexdigest()[:32])
+    return out
+
+
 def to_sarif(summary: RunSummary) -> dict:
     from .callers import CALLER_RULES
+    from .docs import help_markdown, help_text, help_uri
 
     rules = []
     for r in ALL_RULES + CALLER_RULES:
         sec = r.sections()
-        help_text = "\n\n".join(x for x in (sec.get("why it leaks", ""), "Fix:\n" + sec.get("good", ""),
-                                            "Build flags:\n" + sec.get("build flags", "")) if x)
+        kind = "caller" if r.code.startswith("DM5") else "dockerfile"
         rules.append({
             "id": r.code,
             "name": r.name,
             "shortDescription": {"text": r.summary()},
-            "fullDescription": {"text": sec.get("why it leaks", r.summary())},
-            "help": {"text": help_text},
-            "defaultConfiguration": {"level": "error" if r.severity == "error" else "warning"},
+            "fullDescription": {"text": " ".join(sec.get("why it leaks", r.summary()).split())},
+            "help": {"text": help_text(r), "markdown": help_markdown(r)},
+            "helpUri": help_uri(r.code),
+            "defaultConfiguration": {"level": SARIF_LEVEL.get(r.severity, "warning")},
+            "properties": {"tags": ["security", "secrets", kind],
+                           "precision": "high",
+                           "problem.severity": "recommendation" if r.severity == "info" else r.severity,
+                           "security-severity": _security_severity(r.code, r.severity)},
         })
+    index = {r["id"]: i for i, r in enumerate(rules)}
     results = []
+    notifications = []
     for fr in summary.files:
+        err = fr.error_text()
+        if err:
+            notifications.append({"level": "error", "message": {"text": err},
+                                  "locations": [{"physicalLocation": {
+                                      "artifactLocation": {"uri": _sarif_uri(fr.path)},
+                                      **({"region": {"startLine": line}} if (line := fr.error_line or (
+                                          fr.result.error_line if fr.result else None)) else {})}}]})
         if fr.result is None:
             continue
-        for f in fr.result.findings:
-            fp = hashlib.sha256(f"{fr.path}\0{f.code}\0{f.subject}".encode()).hexdigest()[:32]
-            results.append({
+        # Order by position so that ordinals follow the source, whatever the rule order.
+        findings = sorted(fr.result.findings, key=lambda f: (f.line, f.end_line, f.code))
+        for f, fp in zip(findings, sarif_fingerprints(fr.path, findings)):
+            res = {
                 "ruleId": f.code,
-                "level": {"error": "error", "warning": "warning"}.get(f.severity, "note"),
+                "level": SARIF_LEVEL.get(f.severity, "note"),
                 "message": {"text": f.message},
                 "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": fr.path},
-                    "region": {"startLine": f.line, "endLine": f.end_line},
+                    "artifactLocation": {"uri": _sarif_uri(fr.path)},
+                    "region": {"startLine": f.line, "endLine": max(f.end_line, f.line)},
                 }}],
                 "partialFingerprints": {"dockerfileMigrate/v1": fp},
-            })
+                "properties": {"fixable": f.fixable,
+                               "security-severity": _security_severity(f.code, f.severity)},
+            }
+            if f.code in index:
+                res["ruleIndex"] = index[f.code]
+            results.append(res)
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {"name": "dockerfile-migrate", "version": __version__,
+            "tool": {"driver": {"name": "dockerfile-migrate", "version": __version__, "semanticVersion": __version__,
                                 "informationUri": "https://pypi.org/project/dockerfile-migrate/", "rules": rules}},
+            "invocations": [{"executionSuccessful": not summary.errors,
+                             "toolExecutionNotifications": notifications}],
             "results": results,
         }],
     }
