@@ -1,0 +1,6 @@
+# syntax=docker/dockerfile:1
+FROM node:20
+WORKDIR /app
+COPY package.json ./
+RUN --mount=type=secret,id=npmrc,target=/app/.npmrc,required npm ci
+CMD ["node", "server.js"]

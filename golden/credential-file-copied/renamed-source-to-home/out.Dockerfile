@@ -1,0 +1,6 @@
+# syntax=docker/dockerfile:1
+FROM node:20
+WORKDIR /usr/src/app
+COPY package.json ./
+RUN --mount=type=secret,id=npmrc,target=/root/.npmrc,required npm install
+RUN npm run build
