@@ -17,9 +17,10 @@ import bisect
 import re
 
 from migrate.engine import Result, can_skip, check, migrate_source
+from migrate.fix import apply_edits
 from migrate.settings import DEFAULT_SETTINGS, Settings
 from migrate.syntax import (
-    Directive, Dockerfile, DockerfileSyntaxError, Instruction, Trivia, name_value_pairs, parse,
+    Directive, Dockerfile, DockerfileSyntaxError, Instruction, Trivia, parse,
 )
 
 try:  # pragma: no cover - platform dependent
@@ -131,35 +132,58 @@ def check_oracle(text: str, df: Dockerfile | None) -> None:
     assert our_summary(df) == official
 
 
+def _back(edits, pos: int, side: str) -> int:
+    """Map offset ``pos`` of the text after ``edits`` to the text before them;
+    an offset inside inserted text maps to the replaced span's start or end."""
+    delta = 0
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        new_start = e.start + delta
+        new_end = new_start + len(e.text)
+        if pos <= new_start:
+            return pos - delta
+        if pos < new_end:
+            return e.start if side == "start" else e.end
+        if pos == new_end:
+            return e.end
+        delta += len(e.text) - (e.end - e.start)
+    return pos - delta
+
+
+def _is_directive_insert(e) -> bool:
+    return e.start == e.end and _DIRECTIVE_LINE.fullmatch(e.text) is not None
+
+
 def _addressed_nodes(df: Dockerfile, result: Result) -> set[int]:
-    """Indexes of the nodes that a pass-1 fix edits (and the syntax directive)."""
+    """Indexes of the nodes of the input that an applied edit touches, in any
+    pass (edits of later passes are mapped back through the earlier ones)."""
     text = df.text
     bounds = [n.span.start for n in df.nodes]
     out: set[int] = set()
-    for f in result.findings:
-        if f.fix is None:
-            continue
-        for e in f.fix.edits:
+    texts = [text]
+    for edits in result.steps:
+        texts.append(apply_edits(texts[-1], edits))
+    assert texts[-1] == result.output, "the recorded edits do not produce the output"
+    for k, edits in enumerate(result.steps):
+        before = texts[k]
+        for e in edits:
+            if _is_directive_insert(e):
+                continue  # the `# syntax=` line: checked as an insertion below
             start, end = e.start, e.end
-            if e.text == "" and end == len(text) and not text.endswith("\n"):
+            if e.text == "" and end == len(before) and not before.endswith("\n"):
                 # remove_instruction at EOF eats the newline before the last node.
-                while start < end and text[start] in "\r\n":
+                while start < end and before[start] in "\r\n":
                     start += 1
+            for j in range(k - 1, -1, -1):
+                start = _back(result.steps[j], start, "start")
+                end = _back(result.steps[j], end, "end")
             if start == end:  # insertion: the node it lands in
                 out.add(max(0, bisect.bisect_right(bounds, start) - 1))
             else:
                 first = bisect.bisect_right(bounds, start) - 1
                 last = bisect.bisect_right(bounds, end - 1) - 1
                 out.update(range(first, last + 1))
-    if any(f.fix for f in result.findings):
+    if result.steps:
         out.update(i for i, n in enumerate(df.nodes) if isinstance(n, Directive) and n.name == "syntax")
-    # Later passes retry a fix on the rewritten text: it may reach another
-    # declaration of the same variable (`ARG X` twice).
-    subjects = {f.subject for f in result.findings if f.fix}
-    for i, node in enumerate(df.nodes):
-        if isinstance(node, Instruction) and node.cmd in ("ARG", "ENV"):
-            if any(name in subjects for name, _, _ in name_value_pairs(node, df.escape)):
-                out.add(i)
     # The comment lines directly above an instruction document it: a fix that
     # removes the instruction may take them along.
     for i in sorted(out):
@@ -181,7 +205,7 @@ def check_untouched(df: Dockerfile, result: Result) -> None:
     at the top (after a BOM or `#!` line)."""
     text, out = df.text, result.output
     addressed = _addressed_nodes(df, result)
-    any_fix = any(f.fix for f in result.findings)
+    any_fix = bool(result.steps)
     # Pieces: ("keep", literal) or ("free", None) for an addressed node's text,
     # and ("directive", None) where a `# syntax=` line may be inserted.
     pieces: list[tuple[str, str | None]] = []

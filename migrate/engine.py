@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from .edits import mounts, secret_mount_id
 from .findings import Finding
-from .fix import BuildRequirement, EditConflict, Fix, apply_edits
+from .fix import BuildRequirement, Edit, EditConflict, Fix, apply_edits
 from .frontend import ensure_frontend
 from .rules import ALL_RULES, RuleContext
 from .settings import DEFAULT_SETTINGS, Settings
@@ -27,6 +27,10 @@ class Result:
     error: str | None = None
     error_line: int | None = None
     notes: list[str] = field(default_factory=list)  # dropped fixes, non-convergence
+    # Every edit applied, one list per step, each in the coordinates of the
+    # text before that step (fixes of a pass, then the `# syntax=` edit):
+    # what changed and why, for audits and the "untouched lines" property.
+    steps: list[list[Edit]] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -98,12 +102,15 @@ def _select_fixes(findings: list[Finding]) -> list[Fix]:
     return accepted
 
 
-def _apply(text: str, fixes: list[Fix], settings: Settings) -> tuple[str, Dockerfile] | None:
+def _apply(text: str, fixes: list[Fix], settings: Settings,
+           steps: list[list[Edit]] | None = None) -> tuple[str, Dockerfile] | None:
+    edits = [e for fx in fixes for e in fx.edits]
     try:
-        new_text = apply_edits(text, [e for fx in fixes for e in fx.edits])
+        new_text = apply_edits(text, edits)
         new_df = parse(new_text)
     except (EditConflict, DockerfileSyntaxError):
         return None
+    done = [edits]
     needs = [fx.min_frontend for fx in fixes if fx.min_frontend]
     # Legacy mode targets builders that cannot fetch a frontend: no directive.
     if needs and settings.frontend != "legacy":
@@ -114,6 +121,9 @@ def _apply(text: str, fixes: list[Fix], settings: Settings) -> tuple[str, Docker
                 new_df = parse(new_text)
             except (EditConflict, DockerfileSyntaxError):
                 return None
+            done.append(list(edits))
+    if steps is not None:
+        steps.extend(done)
     return new_text, new_df
 
 
@@ -180,7 +190,8 @@ def migrate_source(text: str, settings: Settings = DEFAULT_SETTINGS, path: str |
         fixes = _select_fixes(current)
         if not fixes:
             break
-        applied = _apply(current_text, fixes, settings)
+        step: list[list[Edit]] = []
+        applied = _apply(current_text, fixes, settings, step)
         if applied is None:
             # Keep the fixes that re-parse on their own; drop and report the rest.
             kept = []
@@ -191,9 +202,11 @@ def migrate_source(text: str, settings: Settings = DEFAULT_SETTINGS, path: str |
                     result.notes.append("a fix was dropped because its result would not parse")
             if not kept:
                 break
-            applied = _apply(current_text, kept, settings)
+            step = []
+            applied = _apply(current_text, kept, settings, step)
             assert applied is not None
             fixes = kept
+        result.steps.extend(step)
         for fx in fixes:
             for r in fx.build_requirements:
                 hints[(r.type, r.id)] = r
