@@ -19,6 +19,14 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "e2e: builds images with a real Docker engine (skipped without one)")
 
 
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The golden E2E driver's one line per case (original leaks -> migrated clean ...)."""
+    if dockerlib.SUMMARY_LINES:
+        terminalreporter.write_sep("=", f"golden E2E: {len(dockerlib.SUMMARY_LINES)} cases built for real")
+        for line in dockerlib.SUMMARY_LINES:
+            terminalreporter.write_line(line)
+
+
 @pytest.fixture(scope="session")
 def docker_engine():
     """Skips unless a usable engine is up; removes the images the session built at the end."""

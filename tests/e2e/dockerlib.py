@@ -39,6 +39,7 @@ BASES = {"busybox": BASE_BUSYBOX, "ssh": BASE_SSH}
 E2E_LABEL = "dm.e2e=1"
 SETUP_HINT = "run `sudo scripts/docker-engine.sh` (installs and starts the engine, builds dm-base images)"
 _LOCK_PATH = os.path.join(tempfile.gettempdir(), "dm-e2e-build.lock")
+SUMMARY_LINES: list[str] = []  # one line per golden E2E case, printed in the terminal summary
 
 __all__ = [
     "BASE_BUSYBOX",
