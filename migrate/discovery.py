@@ -1,10 +1,21 @@
-"""Find Dockerfiles under the given paths."""
+"""Find Dockerfiles under the given paths.
+
+Inside a git repository the candidates are the files git knows about: tracked
+ones plus untracked ones that are not ignored (`git ls-files -co
+--exclude-standard`), so build output, caches and ignored checkouts are never
+scanned. Elsewhere (or when git is unavailable) the tree is walked. Either way
+`SKIP_DIRS` (node_modules, vendor, .git, ...) and the `--exclude`/config globs
+apply, and the order is the same: files of a folder, then its sub-folders, by
+name.
+"""
 
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import re
+import subprocess
 from pathlib import Path
 
 DOCKERFILE_PATTERNS = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile", "Containerfile.*")
@@ -22,6 +33,89 @@ def _excluded(rel: str, excludes: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(os.path.basename(rel), pat) for pat in excludes)
 
 
+def _walk_order(rel: str) -> list[tuple[int, str]]:
+    """Sort key giving os.walk's order: a folder's files, then its sub-folders, by name."""
+    parts = rel.split("/")
+    return [(1, p) for p in parts[:-1]] + [(0, parts[-1])]
+
+
+@functools.lru_cache(maxsize=4096)
+def git_root(directory: str) -> str | None:
+    """The top level of the git work tree holding ``directory`` (None: not in one, or no git)."""
+    try:
+        r = subprocess.run(["git", "-C", directory, "rev-parse", "--show-toplevel"],
+                           capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if r.returncode != 0:
+        return None
+    top = os.fsdecode(r.stdout.rstrip(b"\n"))
+    return os.path.realpath(top) if top else None
+
+
+@functools.lru_cache(maxsize=256)
+def _git_listing(directory: str) -> tuple[str, ...] | None:
+    """Paths (relative to ``directory``, "/"-separated) git tracks or would track under it;
+    untracked nested repositories end with "/". None when not in a git work tree."""
+    if git_root(directory) is None:
+        return None
+    try:
+        r = subprocess.run(["git", "-C", directory, "ls-files", "-co", "--exclude-standard", "-z"],
+                           capture_output=True, timeout=600)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if r.returncode != 0:
+        return None
+    return tuple(sorted({os.fsdecode(x) for x in r.stdout.split(b"\0") if x}, key=_walk_order))
+
+
+def _skipped(rel: str, excludes: tuple[str, ...]) -> bool:
+    parts = rel.split("/")
+    if any(p in SKIP_DIRS for p in parts[:-1]):
+        return True
+    # A folder glob (`build`, `docs/*`) excludes everything below it, as in the walk.
+    for i in range(1, len(parts)):
+        if _excluded("/".join(parts[:i]), excludes):
+            return True
+    return _excluded(rel, excludes)
+
+
+def clear_caches() -> None:
+    """Forget git answers (each run starts afresh: a long-lived process may see repositories change)."""
+    git_root.cache_clear()
+    _git_listing.cache_clear()
+
+
+def iter_files(top: str, excludes: tuple[str, ...] = ()):
+    """(full path, file name) of the candidate files under folder ``top``: git's view
+    inside a work tree, else a walk; `SKIP_DIRS` and ``excludes`` (globs matched
+    against the path relative to ``top`` and against the name) left out."""
+    listing = _git_listing(os.path.abspath(top))
+    if listing is None:
+        for root, dirs, files in os.walk(top):
+            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS
+                             and not _excluded(os.path.relpath(os.path.join(root, d), top), excludes))
+            for name in sorted(files):
+                full = os.path.join(root, name)
+                if not _excluded(os.path.relpath(full, top), excludes):
+                    yield full, name
+        return
+    for rel in listing:
+        if rel.endswith("/"):  # an untracked repository inside this one: its own git view
+            rel = rel.rstrip("/")
+            if not _skipped(rel + "/x", excludes):
+                sub = os.path.join(top, rel)
+                for f, n in iter_files(sub, ()):
+                    if not _skipped(os.path.relpath(f, top).replace(os.sep, "/"), excludes):
+                        yield f, n
+            continue
+        if _skipped(rel, excludes):
+            continue
+        full = os.path.join(top, *rel.split("/"))
+        if os.path.isfile(full):  # not deleted from the work tree, not a submodule
+            yield full, rel.rsplit("/", 1)[-1]
+
+
 def discover(paths: list[str], excludes: tuple[str, ...] = ()) -> list[str]:
     """Files named on the command line are taken as they are (callers aside: see
     `discover_callers`); directories are walked."""
@@ -35,15 +129,12 @@ def discover(paths: list[str], excludes: tuple[str, ...] = ()) -> list[str]:
                 seen.add(p)
                 out.append(p)
             continue
-        for root, dirs, files in os.walk(p):
-            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not _excluded(os.path.relpath(os.path.join(root, d), p), excludes))
-            for name in sorted(files):
-                full = os.path.join(root, name)
-                if is_dockerfile_name(name) and not _excluded(os.path.relpath(full, p), excludes):
-                    norm = os.path.normpath(full)
-                    if norm not in seen:
-                        seen.add(norm)
-                        out.append(norm)
+        for full, name in iter_files(p, excludes):
+            if is_dockerfile_name(name):
+                norm = os.path.normpath(full)
+                if norm not in seen:
+                    seen.add(norm)
+                    out.append(norm)
     return out
 
 
@@ -130,17 +221,14 @@ def discover_callers(paths: list[str], excludes: tuple[str, ...] = ()) -> list[t
                 seen.add(p)
                 out.append((p, kind, caller_root(p, None)))
             continue
-        for root, dirs, files in os.walk(p):
-            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS
-                             and not _excluded(os.path.relpath(os.path.join(root, d), p), excludes))
-            for name in sorted(files):
-                full = os.path.normpath(os.path.join(root, name))
-                if full in seen or _excluded(os.path.relpath(full, p), excludes) or is_dockerfile_name(name):
-                    continue
-                kind = caller_kind(full)
-                if kind is None and "." not in name and os.access(full, os.X_OK) and _shell_script(full):
-                    kind = "sh"
-                if kind:
-                    seen.add(full)
-                    out.append((full, kind, caller_root(full, p)))
+        for full, name in iter_files(p, excludes):
+            full = os.path.normpath(full)
+            if full in seen or is_dockerfile_name(name):
+                continue
+            kind = caller_kind(full)
+            if kind is None and "." not in name and os.access(full, os.X_OK) and _shell_script(full):
+                kind = "sh"
+            if kind:
+                seen.add(full)
+                out.append((full, kind, caller_root(full, p)))
     return out

@@ -63,8 +63,15 @@ def _lookup(index: dict[str, Needs]):
 def run_callers(dockerfiles: list[tuple[str, str, Result]], callers: list[tuple[str, str, str]],
                 settings: Settings, display) -> list[CallerRun]:
     """Migrate every caller against the Dockerfiles of this run (nothing when there are none)."""
-    index = needs_index(dockerfiles)
-    if not index:
+    if not callers:
+        return []  # Needs cost two parses per Dockerfile: only when a caller can use them
+    return run_callers_with(needs_index(dockerfiles), callers, settings, display)
+
+
+def run_callers_with(index: dict[str, Needs], callers: list[tuple[str, str, str]],
+                     settings: Settings, display) -> list[CallerRun]:
+    """`run_callers` from a ready index (real path -> Needs), e.g. built by parallel workers."""
+    if not index or not callers:
         return []
     lookup = _lookup(index)
     all_needs = tuple(index.values())

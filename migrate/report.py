@@ -66,20 +66,33 @@ def build_command(reqs: list[BuildRequirement], path: str) -> str:
 
 def write_text(summary: RunSummary, console: Console, mode: str) -> None:
     for fr in summary.files:
-        if fr.result is None:
-            continue
-        for f in fr.result.findings:
-            t = Text()
-            t.append(f"{fr.path}:{f.line}:", style="bold")
-            t.append(f" {f.code}", style="red" if f.severity == "error" else "yellow")
-            t.append(f" {f.message}")
-            if f.fixable and mode == "check":
-                t.append(" [fixable]", style="cyan")
-            console.print(t, soft_wrap=True, highlight=False)
-        for note in fr.result.notes:
-            console.print(Text(f"{fr.path}: note: {note}"), soft_wrap=True, highlight=False)
-    n, files = summary.findings, len(summary.files)
-    fixable = sum(1 for fr in summary.files if fr.result for f in fr.result.findings if f.fixable)
+        write_file_text(fr, console, mode)
+    write_text_footer(summary, console, mode)
+
+
+def write_file_text(fr: FileReport, console: Console, mode: str) -> None:
+    """The finding and note lines of one file (streamed by migrate.bulk as files finish)."""
+    if fr.result is None:
+        return
+    for f in fr.result.findings:
+        t = Text()
+        t.append(f"{fr.path}:{f.line}:", style="bold")
+        t.append(f" {f.code}", style="red" if f.severity == "error" else "yellow")
+        t.append(f" {f.message}")
+        if f.fixable and mode == "check":
+            t.append(" [fixable]", style="cyan")
+        console.print(t, soft_wrap=True, highlight=False)
+    for note in fr.result.notes:
+        console.print(Text(f"{fr.path}: note: {note}"), soft_wrap=True, highlight=False)
+
+
+def write_text_footer(summary: RunSummary, console: Console, mode: str) -> None:
+    """Totals, "Build with:" and the migration summary. ``summary`` may be a
+    migrate.bulk.StreamSummary: totals as attributes, `files` only those worth listing."""
+    n, files = summary.findings, getattr(summary, "scanned", len(summary.files))
+    fixable = getattr(summary, "fixable", None)
+    if fixable is None:
+        fixable = sum(1 for fr in summary.files if fr.result for f in fr.result.findings if f.fixable)
     if mode == "fix":
         line = f"{n} finding{'s' if n != 1 else ''}; rewrote {summary.changed} of {files} file{'s' if files != 1 else ''}."
     else:

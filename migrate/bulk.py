@@ -1,0 +1,476 @@
+"""The run behind `check` / `diff` / `fix`: many files, many repositories.
+
+Path arguments are grouped by repository (the git work tree holding them, else
+the folder given; loose files outside git belong to the working directory).
+Each group's Dockerfiles go through `parallel.run_tasks` (a process pool for
+large runs), then its callers (Compose, scripts, CI) in this process. Output
+is streamed in file order: diffs, finding lines, JSON file entries; only
+totals, per-repository counts and what the final text summary lists are kept,
+so memory does not grow with the number of clean files.
+
+Bulk extras: `--patch-dir` (one `git apply`-able patch per repository, paths
+relative to its root), a per-repository summary table on stderr, a progress
+bar when stderr is a terminal, `--shard K/N`, and `DRY_RUN=true` turning `fix`
+into a diff-only run (multi-gitter, turbolift and friends set it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from dataclasses import dataclass, field
+
+from .discovery import clear_caches, discover, discover_callers, display_path, git_root
+from .parallel import Job, Outcome, Task, default_jobs, process, run_tasks
+from .report import FileReport
+
+# Files kept for the final text summary ("Build with:", migration summary); the rest are counted.
+LISTED_MAX = 200
+PROGRESS_MIN_FILES = 200
+
+
+class UsageError(ValueError):
+    pass
+
+
+def parse_shard(value: str | None) -> tuple[int, int] | None:
+    if not value:
+        return None
+    k, sep, n = value.partition("/")
+    try:
+        ki, ni = int(k), int(n)
+    except ValueError:
+        ki = ni = 0
+    if not sep or ni < 1 or not 1 <= ki <= ni:
+        raise UsageError(f"--shard must be K/N with 1 <= K <= N (got {value!r})")
+    return ki, ni
+
+
+def select_shard(paths: list[str], shard: tuple[int, int] | None) -> list[str]:
+    """The paths of shard K of N: the sorted, de-duplicated list dealt round-robin,
+    so every path lands in exactly one shard whatever order the list is given in."""
+    if shard is None:
+        return list(paths)
+    k, n = shard
+    mine = {p for i, p in enumerate(sorted(set(paths))) if i % n == k - 1}
+    out, seen = [], set()
+    for p in paths:
+        if p in mine and p not in seen:
+            seen.add(p)
+            out.append(p)
+    return out
+
+
+def dry_run_env() -> bool:
+    return os.environ.get("DRY_RUN", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass
+class Group:
+    """One repository (or folder) of the run."""
+
+    root: str  # absolute, real; patch paths are relative to it
+    name: str  # as shown
+    args: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    callers: list = field(default_factory=list)
+    # counts
+    scanned: int = 0
+    findings: int = 0
+    changed: int = 0
+    written: int = 0
+    errors: int = 0
+    callers_changed: int = 0
+    needs: dict = field(default_factory=dict)  # (type, id) -> BuildRequirement callers must now pass
+    patch_file: str | None = None
+
+    def to_json(self, mode: str) -> dict:
+        return {"repository": self.name, "root": self.root, "files": self.scanned, "findings": self.findings,
+                "changed": self.changed, "written": self.written, "callers_changed": self.callers_changed,
+                "errors": self.errors, "requirements": [r.to_json() for r in _sorted_reqs(self.needs)],
+                "patch": self.patch_file}
+
+
+def _sorted_reqs(needs: dict) -> list:
+    return sorted(needs.values(), key=lambda r: (r.type != "secret", r.id))
+
+
+def plan(paths: list[str], excludes: tuple[str, ...]) -> list[Group]:
+    """Group the path arguments by repository and discover their files."""
+    clear_caches()
+    groups: dict[str, Group] = {}
+    cwd = os.path.realpath(os.getcwd())
+    for p in paths:
+        if p == "-":
+            key, root = "-", cwd
+        elif os.path.isdir(p):
+            real = os.path.realpath(p)
+            root = git_root(real) or real
+            key = root
+        else:
+            root = git_root(os.path.dirname(os.path.realpath(p)) or ".") or cwd
+            key = root
+        g = groups.get(key)
+        if g is None:
+            name = "-" if key == "-" else display_path(root) if root != cwd else "."
+            g = groups[key] = Group(root, name)
+        g.args.append(p)
+    for g in groups.values():
+        g.files = discover(g.args, excludes)
+        g.callers = discover_callers(g.args, excludes)
+    return list(groups.values())
+
+
+def _in_root(path: str, root: str) -> str | None:
+    """``path`` relative to ``root`` with "/" (None: outside it)."""
+    full = os.path.join(os.path.realpath(os.path.dirname(os.path.abspath(path))), os.path.basename(path))
+    rel = os.path.relpath(full, root)
+    if rel.startswith(".."):
+        return None
+    return rel.replace(os.sep, "/")
+
+
+class StreamSummary:
+    """Totals of a streamed run, read by `report.write_text_footer` like a RunSummary."""
+
+    def __init__(self) -> None:
+        self.files: list[FileReport] = []  # only those the footer lists
+        self.scanned = 0
+        self.findings = 0
+        self.changed = 0
+        self.errors = 0
+        self.fixable = 0
+        self.written = 0
+        self.dockerfiles = 0
+        self.unlisted = 0
+
+    def add(self, fr: FileReport, keep_all: bool) -> None:
+        self.scanned += 1
+        if fr.kind == "dockerfile":
+            self.dockerfiles += 1
+        r = fr.result
+        if fr.failed:
+            self.errors += 1
+        if r is not None:
+            self.findings += len(r.findings)
+            self.fixable += sum(1 for f in r.findings if f.fixable)
+            if r.changed:
+                self.changed += 1
+        if fr.written:
+            self.written += 1
+        worth = r is not None and (r.findings or r.build_requirements or r.changed or r.notes)
+        if keep_all and (worth or fr.failed):
+            self.files.append(fr)
+        elif worth and (fr.kind != "dockerfile" or r.build_requirements):
+            if len(self.files) < LISTED_MAX or fr.kind != "dockerfile":
+                self.files.append(fr)
+            else:
+                self.unlisted += 1
+
+
+class _Sinks:
+    """Where each kind of output goes, in which order."""
+
+    def __init__(self, mode: str, fmt: str, fix_stdin: bool, dry: bool):
+        self.stdout = sys.stdout
+        self.report_out = sys.stderr if fix_stdin else sys.stdout
+        diff_on_stdout = mode == "diff" or dry or fix_stdin
+        # Machine reports after the diff on the same stream: spool them (bounded memory) and copy at the end.
+        self.spool = None
+        if fmt in ("json", "github") and diff_on_stdout and self.report_out is self.stdout:
+            self.spool = tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+", encoding="utf-8")
+        self.report = self.spool or self.report_out
+
+    def finish(self) -> None:
+        if self.spool is not None:
+            self.spool.seek(0)
+            while True:
+                block = self.spool.read(1 << 16)
+                if not block:
+                    break
+                self.report_out.write(block)
+            self.spool.close()
+
+
+def _plain_terminal(console) -> bool:
+    return not console.is_terminal and not os.environ.get("FORCE_COLOR")
+
+
+def run(mode: str, paths, fmt: str, settings, excludes: tuple[str, ...], stdin_filename: str,
+        exit_non_zero_on_fix: bool = False, jobs: int | None = None, patch_dir: str | None = None,
+        shard: str | None = None) -> int:
+    from rich.console import Console
+
+    from .project import run_callers_with
+    from .report import dump_json, to_sarif, write_file_text, write_github, write_text_footer
+
+    err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        selected = select_shard(list(paths), parse_shard(shard))
+    except UsageError as exc:
+        err_console.print(f"error: {exc}", markup=False)
+        return 2
+    dry = mode == "fix" and dry_run_env()
+    fix_stdin = mode == "fix" and "-" in selected
+    sinks = _Sinks(mode, fmt, fix_stdin, dry)
+    stdout = sinks.stdout
+    job = Job(mode, settings, write=(mode == "fix" and not dry), stdout_diff=(mode == "diff" or dry))
+    jobs = default_jobs() if not jobs or jobs < 1 else jobs
+    if patch_dir:
+        os.makedirs(patch_dir, exist_ok=True)
+
+    summary = StreamSummary()
+    keep_all = fmt == "sarif"  # one document listing every finding
+    text_console = None
+    if fmt == "text":
+        text_console = (err_console if (mode == "diff" or dry) else
+                        Console(file=sinks.report_out, highlight=False, soft_wrap=True))
+    json_first = [True]
+    if fmt == "json":
+        from . import __version__
+
+        sinks.report.write('{\n  "version": 1,\n  "tool": ' + json.dumps({"name": "dockerfile-migrate",
+                                                                       "version": __version__})
+                           + ',\n  "files": [')
+
+    def emit_report(fr: FileReport) -> None:
+        """Stream one file's report lines."""
+        if fmt == "text":
+            if fr.result is not None and (fr.result.findings or fr.result.notes):
+                if _plain_terminal(text_console):
+                    out = text_console.file
+                    for f in fr.result.findings:
+                        tail = " [fixable]" if f.fixable and mode == "check" else ""
+                        out.write(f"{fr.path}:{f.line}: {f.code} {f.message}{tail}\n")
+                    for note in fr.result.notes:
+                        out.write(f"{fr.path}: note: {note}\n")
+                else:
+                    write_file_text(fr, progress_console or text_console, mode)
+        elif fmt == "json":
+            d = file_json(fr)
+            sinks.report.write(("\n" if json_first[0] else ",\n")
+                               + "\n".join("    " + line for line in json.dumps(d, indent=2).split("\n")))
+            json_first[0] = False
+        elif fmt == "github":
+            one = _Single(fr)
+            write_github(one, sinks.report)
+
+    # Missing paths are reported and the others go on.
+    missing = [p for p in selected if p != "-" and not os.path.lexists(p)]
+    groups = plan([p for p in selected if p not in missing], excludes)
+    total = sum(len(g.files) for g in groups)
+    progress = progress_console = None
+    if err_console.is_terminal and total >= PROGRESS_MIN_FILES and fmt != "sarif":
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TimeRemainingColumn(), console=err_console, transient=True)
+        progress.start()
+        bar = progress.add_task(mode, total=total)
+        if text_console is not None and text_console.is_terminal:
+            progress_console = progress.console
+
+    def record(fr: FileReport, group: Group | None) -> None:
+        summary.add(fr, keep_all)
+        msg = fr.error_text()
+        if msg:
+            err_console.print(f"error: {msg}", markup=False)
+        if group is not None:
+            group.scanned += 1
+            r = fr.result
+            group.errors += 1 if fr.failed else 0
+            if r is not None:
+                group.findings += len(r.findings)
+                if r.changed:
+                    if fr.kind == "dockerfile":
+                        group.changed += 1
+                        for req in r.build_requirements:
+                            group.needs.setdefault((req.type, req.id), req)
+                    else:
+                        group.callers_changed += 1
+            group.written += 1 if fr.written else 0
+        emit_report(fr)
+
+    def patch_write(group: Group, text: str) -> None:
+        if not patch_dir or not text:
+            return
+        if group.patch_file is None:
+            group.patch_file = _patch_name(patch_dir, group, groups)
+            with open(group.patch_file, "w", encoding="utf-8", newline="") as f:
+                f.write(text)
+        else:
+            with open(group.patch_file, "a", encoding="utf-8", newline="") as f:
+                f.write(text)
+
+    try:
+        for p in missing:
+            record(FileReport(display_path(p), error="no such file or directory"), None)
+        tasks_by_group = []
+        for g in groups:
+            for path in g.files:
+                shown = stdin_filename if path == "-" else display_path(path)
+                patch_path = None
+                if patch_dir and path != "-":
+                    patch_path = _in_root(path, g.root) or shown
+                tasks_by_group.append((g, Task(path, shown, patch_path, bool(g.callers))))
+        stdin_raw = None
+        if any(t.path == "-" for _g, t in tasks_by_group):
+            stdin_raw = sys.stdin.buffer.read()
+
+        def outcomes():
+            plain = [t for _g, t in tasks_by_group if t.path != "-"]
+            it = run_tasks(plain, job, jobs)
+            for g, t in tasks_by_group:
+                yield g, (process(t, job, stdin_raw) if t.path == "-" else next(it))
+
+        pending_needs: dict = {}
+        remaining = {id(g): len(g.files) for g in groups}
+
+        def finish_group(g: Group) -> None:
+            """Callers of the group, once all its Dockerfiles are done."""
+            index = pending_needs.pop(id(g), {})
+            for cr in run_callers_with(index, g.callers, settings, display_path):
+                fr = FileReport(cr.shown, kind=cr.kind)
+                if cr.error is not None:
+                    fr.error, fr.error_line = cr.error, cr.error_line
+                else:
+                    fr.result = cr.result
+                    _caller_output(mode, dry, cr, fr, g, stdout, patch_write, job)
+                record(fr, g)
+
+        for g in groups:
+            if not g.files:
+                finish_group(g)
+        for g, out in outcomes():
+            fr = _file_report(out)
+            if out.needs is not None:
+                pending_needs.setdefault(id(g), {})[out.realpath] = out.needs
+            if out.diff:
+                stdout.write(out.diff)
+            patch_write(g, out.patch)
+            record(fr, g)
+            if progress is not None:
+                progress.advance(bar)
+            remaining[id(g)] -= 1
+            if remaining[id(g)] == 0:
+                finish_group(g)
+    finally:
+        if progress is not None:
+            progress.stop()
+
+    # Reports that need the whole run.
+    if fmt == "json":
+        tail = {"summary": {"files": summary.scanned, "findings": summary.findings, "changed": summary.changed,
+                            "errors": summary.errors},
+                "repositories": [g.to_json(mode) for g in groups]}
+        body = json.dumps(tail, indent=2)
+        sinks.report.write(("\n  ]" if not json_first[0] else "]") + ",\n" + body[2:])
+        sinks.report.write("\n")
+    elif fmt == "sarif":
+        dump_json(to_sarif(summary), sinks.report)
+    elif fmt == "text":
+        write_text_footer(summary, text_console, "diff" if dry else mode)
+        if summary.unlisted:
+            text_console.print(f"({summary.unlisted} more Dockerfiles need build flags; "
+                               "see --format json)", markup=False, highlight=False)
+    sinks.finish()
+    if dry:
+        err_console.print("DRY_RUN is set: nothing was written.", markup=False)
+    if len(groups) > 1 or patch_dir:
+        _table(groups, mode, dry, err_console)
+    if summary.dockerfiles == 0:
+        err_console.print("warning: no Dockerfiles found", markup=False)
+    if summary.errors:
+        return 2
+    if mode == "check":
+        return 1 if summary.findings else 0
+    if mode == "diff":
+        return 1 if summary.changed else 0
+    return 1 if (exit_non_zero_on_fix and summary.changed) else 0
+
+
+class _Single:
+    """A one-file RunSummary for the per-file writers of report.py."""
+
+    def __init__(self, fr: FileReport):
+        self.files = [fr]
+
+
+def file_json(fr: FileReport) -> dict:
+    """One entry of the JSON report's `files` (see report.to_json)."""
+    if fr.result is not None:
+        d = fr.result.to_json(fr.path)
+        if d.get("error"):
+            d["error"]["message"] = fr.error_text()
+    else:
+        d = {"path": fr.path, "changed": False, "findings": [], "build_requirements": [],
+             "error": {"line": fr.error_line, "message": fr.error_text()}}
+    d["written"] = fr.written
+    if fr.kind != "dockerfile":
+        d["kind"] = fr.kind
+    return d
+
+
+def _file_report(out: Outcome) -> FileReport:
+    fr = FileReport(out.shown)
+    if out.error is not None and out.result is None:
+        fr.error, fr.error_line = out.error, out.error_line
+        return fr
+    fr.result = out.result
+    fr.written = out.written
+    if out.error is not None:  # a write failed
+        fr.error, fr.error_line = out.error, out.error_line
+    return fr
+
+
+def _caller_output(mode: str, dry: bool, cr, fr: FileReport, g: Group, stdout, patch_write, job: Job) -> None:
+    from .diffing import unified_diff
+    from .files import FileError, write_atomic
+
+    result = cr.result
+    if result is None or result.error is not None or not result.changed:
+        return
+    if job.stdout_diff:
+        stdout.write(unified_diff(fr.path, result.source, result.output))
+    patch_write(g, unified_diff(_in_root(cr.path, g.root) or fr.path, result.source, result.output))
+    if job.write:
+        try:
+            write_atomic(cr.src, result.output)
+            fr.written = True
+        except FileError as exc:
+            fr.error, fr.error_line = exc.message, None
+
+
+def _patch_name(patch_dir: str, group: Group, groups: list[Group]) -> str:
+    base = os.path.basename(group.root.rstrip(os.sep)) or "root"
+    base = "".join(c if c.isalnum() or c in "-_." else "_" for c in base).lstrip(".") or "repo"
+    same = [g for g in groups if (os.path.basename(g.root.rstrip(os.sep)) or "root") ==
+            (os.path.basename(group.root.rstrip(os.sep)) or "root")]
+    if len(same) > 1:
+        base += f"-{same.index(group) + 1}"
+    return os.path.join(patch_dir, base + ".patch")
+
+
+def _describe(r) -> str:
+    if r.type == "ssh":
+        return f"ssh {r.id}"
+    if r.src:
+        return f"secret {r.id} (file)"
+    return f"secret {r.id} (env {r.env or r.id})"
+
+
+def _table(groups: list[Group], mode: str, dry: bool, console) -> None:
+    from rich.table import Table
+
+    done = "rewritten" if mode == "fix" and not dry else "to rewrite"
+    table = Table(title="dockerfile-migrate: per repository", title_justify="left")
+    for col in ("repository", "files", "findings", f"Dockerfiles {done}", "callers", "callers must now pass",
+                "patch"):
+        table.add_column(col, justify="right" if col in ("files", "findings") else "left")
+    for g in groups:
+        table.add_row(g.name, str(g.scanned), str(g.findings), str(g.changed), str(g.callers_changed),
+                      ", ".join(_describe(r) for r in _sorted_reqs(g.needs)) or "-",
+                      display_path(g.patch_file) if g.patch_file else "-")
+    console.print(table)

@@ -1,0 +1,208 @@
+"""Per-file work for `check`/`diff`/`fix`, in-process or in worker processes.
+
+A file is read as bytes, decoded, and handed to the engine, whose prefilter
+(`engine.can_skip`) answers for files no rule can touch without parsing them.
+What comes back to the parent is small (`Outcome`): findings without their
+edits, build requirements, the diff text when one was asked for, the callers'
+`Needs` when the repository has callers. Source and output texts stay in the
+worker, so the parent's memory does not grow with the number of files.
+
+`run_tasks` keeps the order of the input: results are yielded in file order,
+with a bounded number of chunks in flight.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import deque
+from dataclasses import dataclass, field, replace
+
+from .engine import Result, can_skip, migrate_source
+from .files import FileError, SourceFile, decode, write_atomic
+from .findings import Finding
+from .fix import BuildRequirement, Fix
+from .settings import Settings
+
+# Below this many files a run stays in-process (a pool costs ~10-20 ms per worker).
+PARALLEL_MIN_FILES = int(os.environ.get("DM_PARALLEL_MIN_FILES", "160"))
+CHUNK = 48
+
+# A finding's fix is not needed once the engine has run: only whether it had one.
+_FIXABLE = Fix(edits=())
+
+
+@dataclass(slots=True)
+class Lite:
+    """An `engine.Result` without the texts (same attributes as reports read)."""
+
+    findings: list[Finding] = field(default_factory=list)
+    build_requirements: list[BuildRequirement] = field(default_factory=list)
+    error: str | None = None
+    error_line: int | None = None
+    notes: list[str] = field(default_factory=list)
+    changed: bool = False
+
+    @classmethod
+    def of(cls, r: Result) -> Lite:
+        findings = [replace(f, fix=_FIXABLE) if f.fix is not None else f for f in r.findings]
+        return cls(findings, list(r.build_requirements), r.error, r.error_line, list(r.notes), r.changed)
+
+    def to_json(self, path: str) -> dict:
+        return Result.to_json(self, path)  # same fields; `changed` is a plain attribute here
+
+
+CLEAN = Lite()
+
+
+@dataclass(slots=True)
+class Task:
+    path: str  # on disk
+    shown: str  # as reported (and in the stdout diff)
+    patch_path: str | None = None  # path inside the repository, when a per-repository patch is written
+    want_needs: bool = False  # the repository has callers: compute `Needs`
+
+
+@dataclass(slots=True)
+class Outcome:
+    shown: str
+    result: Lite | None = None
+    error: str | None = None
+    error_line: int | None = None
+    written: bool = False
+    diff: str = ""  # for stdout (diff mode / DRY_RUN)
+    patch: str = ""  # for the repository's patch file
+    needs: object = None  # callers.Needs
+    realpath: str = ""
+
+
+@dataclass(frozen=True)
+class Job:
+    mode: str  # check | diff | fix
+    settings: Settings
+    write: bool  # fix mode without DRY_RUN
+    stdout_diff: bool
+
+
+def context_reader(dockerfile_path: str):
+    """Read-only access to files of the build context (the Dockerfile's folder)."""
+    root = os.path.realpath(os.path.dirname(os.path.abspath(dockerfile_path)))
+
+    def read(rel: str) -> str | None:
+        # Most probes are for files that do not exist: one stat answers those; the
+        # (costlier) symlink resolution only for files that do.
+        full = os.path.normpath(os.path.join(root, rel))
+        if not (full == root or full.startswith(root + os.sep)) or not os.path.isfile(full):
+            return None
+        full = os.path.realpath(full)
+        if not (full == root or full.startswith(root + os.sep)):
+            return None
+        try:
+            with open(full, "rb") as f:
+                raw = f.read(1 << 20)
+            return raw.decode("utf-8", errors="replace")
+        except OSError:
+            return None
+
+    return read
+
+
+def read_bytes(path: str) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except IsADirectoryError:
+        raise FileError(path, "is a directory, not a Dockerfile") from None
+    except OSError as exc:
+        raise FileError(path, exc.strerror or str(exc)) from None
+
+
+def process(task: Task, job: Job, raw: bytes | None = None) -> Outcome:
+    """Read, migrate, diff and (fix mode) write one Dockerfile. Never raises on user input."""
+    from .diffing import unified_diff
+
+    out = Outcome(task.shown)
+    try:
+        if raw is None:
+            raw = read_bytes(task.path)
+        text = decode(task.shown, raw)
+    except FileError as exc:
+        out.error, out.error_line = exc.message, exc.line
+        return out
+    if can_skip(text, job.settings):
+        result = Result(text, text)  # prefilter: nothing to find and it parses
+    else:
+        ctx_path = task.path if task.path != "-" else "."
+        result = migrate_source(text, replace(job.settings, read_context=context_reader(ctx_path)), task.shown)
+    if task.want_needs and task.path != "-" and result.error is None:
+        from .callers import Needs
+
+        out.needs = Needs.from_result(task.shown, result)
+        out.realpath = os.path.realpath(task.path)
+    if result.error is None and result.changed:
+        if job.stdout_diff:
+            out.diff = unified_diff(task.shown, result.source, result.output)
+        if task.patch_path is not None:
+            out.patch = (out.diff if out.diff and task.patch_path == task.shown
+                         else unified_diff(task.patch_path, result.source, result.output))
+        if job.write and task.path != "-":
+            try:
+                write_atomic(SourceFile(task.path, text, raw), result.output)
+                out.written = True
+            except FileError as exc:
+                out.error, out.error_line = exc.message, None
+    if job.mode == "fix" and task.path == "-" and result.error is None:
+        out.diff = result.output  # `fix -` prints the rewritten file
+    out.result = CLEAN if (not result.findings and not result.notes and not result.build_requirements
+                           and result.error is None and not result.changed) else Lite.of(result)
+    return out
+
+
+# --- worker processes ----------------------------------------------------------------
+
+_JOB: Job | None = None
+
+
+def _init(job: Job) -> None:
+    global _JOB
+    _JOB = job
+
+
+def _chunk(tasks: list[Task]) -> list[Outcome]:
+    assert _JOB is not None
+    return [process(t, _JOB) for t in tasks]
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def run_tasks(tasks: list[Task], job: Job, jobs: int):
+    """Outcomes of ``tasks`` in order; a process pool when there are enough files."""
+    if jobs <= 1 or len(tasks) < PARALLEL_MIN_FILES:
+        for t in tasks:
+            yield process(t, job)
+        return
+    import multiprocessing
+
+    method = "fork" if sys.platform.startswith("linux") else None
+    ctx = multiprocessing.get_context(method)
+    jobs = min(jobs, (len(tasks) + CHUNK - 1) // CHUNK)
+    size = max(8, min(CHUNK, len(tasks) // (jobs * 4) or 1))
+    chunks = (tasks[i:i + size] for i in range(0, len(tasks), size))
+    pool = ctx.Pool(jobs, initializer=_init, initargs=(job,))
+    try:
+        pending: deque = deque()
+        for c in chunks:
+            pending.append(pool.apply_async(_chunk, (c,)))
+            if len(pending) >= 3 * jobs:  # bounded: at most this many chunks in flight
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
