@@ -495,6 +495,10 @@ class _Scanner:
                 self.scan_stream(fh, loc, depth)
 
 
+_CACHE_MIN = 4 << 20
+_BLOB_HITS: dict[tuple[str, tuple[bytes, ...]], list[str]] = {}
+
+
 def leak_scan(image: str, needles: Iterable[bytes | str], *, timeout: float = 300) -> list[str]:
     """Every place in ``image`` where a needle occurs: ``docker save`` archive (each layer tar,
     recursively, gzip too; file names, link targets, pax headers and contents; config JSON with
@@ -516,9 +520,18 @@ def leak_scan(image: str, needles: Iterable[bytes | str], *, timeout: float = 30
                 loc = f"docker save {label + ' ' if label else ''}{m.name}"
                 sc.scan_bytes(m.name.encode(), loc + " (name)")
                 if m.isfile():
+                    # blobs are content-addressed: a big one (a base layer) scanned for the
+                    # same needles before gives the same hits again
+                    key = (m.name, tuple(ns)) if m.name.startswith("blobs/sha256/") and m.size >= _CACHE_MIN else None
+                    if key in _BLOB_HITS:
+                        sc.hits.extend(h for h in _BLOB_HITS[key] if h not in sc.hits)
+                        continue
                     fh = tf.extractfile(m)
                     if fh is not None:
+                        before = len(sc.hits)
                         sc.scan_stream(fh, loc)
+                        if key:
+                            _BLOB_HITS[key] = sc.hits[before:]
     p = _run([DOCKER, "history", "--no-trunc", "--format", "{{json .}}", image], timeout=60)
     for line in _text(p.stdout).splitlines():
         try:

@@ -99,8 +99,8 @@ def _golden_cases() -> list[E2ECase]:
     return out
 
 
-# A credential-file case (COPY .npmrc + rm) written here while no golden/credential-file*/
-# case with an e2e block exists; golden cases replace it as soon as they land.
+# A credential-file case (COPY .npmrc + rm) written here while no golden case of that kind has
+# an e2e block; a golden one replaces it as soon as it lands (see _all_cases).
 _NPMRC_INPUT = """FROM node:20 AS deps
 WORKDIR /app
 COPY package.json ./
@@ -137,12 +137,11 @@ INLINE_CREDENTIAL_FILE_CASE = E2ECase(
 
 def _all_cases() -> list[E2ECase]:
     cases = _golden_cases()
-    if not any(c.id.startswith("credential-file") for c in cases):
+    if not any("credential files" in categories(c) for c in cases):
         cases.append(INLINE_CREDENTIAL_FILE_CASE)
     return cases
 
 
-CASES = _all_cases()
 
 
 # --------------------------------------------------------------------------- helpers
@@ -280,6 +279,9 @@ def categories(c: E2ECase) -> set[str]:
     if len(re.findall(r"(?mi)^\s*FROM\s", text)) > 1:
         cats.add("multi-stage")
     return cats
+
+
+CASES = _all_cases()
 
 
 def test_cases_are_enough_and_cover_every_category():
