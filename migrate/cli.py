@@ -137,13 +137,32 @@ def rules():
         click.echo(f"{r.code}  {r.name:<24} {r.summary()}")
 
 
+def _complete_rule(ctx, param, incomplete: str):
+    """Shell completion for rule codes and names (`explain DM1<TAB>`)."""
+    from click.shell_completion import CompletionItem
+
+    from .callers import CALLER_RULES
+    from .rules import ALL_RULES
+
+    low = incomplete.lower()
+    return [CompletionItem(r.code, help=r.name) for r in ALL_RULES + CALLER_RULES if r.code.lower().startswith(low)] + \
+        [CompletionItem(r.name, help=r.code) for r in ALL_RULES + CALLER_RULES if low and r.name.startswith(low)]
+
+
 @main.command()
-@click.argument("code")
-def explain(code):
+@click.argument("code", required=False, shell_complete=_complete_rule)
+@click.option("--all", "show_all", is_flag=True, help="Print the documentation of every rule.")
+def explain(code, show_all):
     """Print a rule's documentation: why it leaks, bad and good examples, build flags."""
     from .callers import CALLER_RULES
     from .rules import ALL_RULES
 
+    if show_all or code is None:
+        if not show_all:
+            click.echo("error: give a rule code (see `dockerfile-migrate rules`) or --all", err=True)
+            sys.exit(2)
+        click.echo("\n\n".join(f"{r.code} ({r.name})\n\n{r.doc()}" for r in ALL_RULES + CALLER_RULES))
+        return
     for r in ALL_RULES + CALLER_RULES:
         if r.code == code.upper() or r.name == code.lower():
             click.echo(f"{r.code} ({r.name})\n\n{r.doc()}")
