@@ -1,0 +1,14 @@
+# syntax=docker/dockerfile:1
+FROM golang:1.22 AS deps
+WORKDIR /src
+COPY go.mod go.sum ./
+ENV GOPRIVATE=github.com/acme/*
+RUN --mount=type=secret,id=GH_TOKEN,env=GH_TOKEN,required \
+    git config --global url."https://${GH_TOKEN}@github.com/".insteadOf "https://github.com/" && \
+    go mod download
+
+FROM golang:1.22 AS build
+WORKDIR /src
+COPY --from=deps /go/pkg/mod /go/pkg/mod
+COPY . .
+RUN go build -o /out/app ./cmd/app
