@@ -445,8 +445,10 @@ class _Scanner:
         self.needles = needles
         self.longest = max(len(n) for n in needles)
         self.hits: list[str] = []
+        self.found: list[tuple[str, int]] = []  # (where, needle index) of each hit
 
     def hit(self, where: str, i: int) -> None:
+        self.found.append((where, i))
         n = self.needles[i]
         preview = _text(n[:6]) + "…" if len(n) > 6 else _text(n)
         msg = f"{where}: needle #{i} ({preview!r}, {len(n)} bytes)"
@@ -496,7 +498,7 @@ class _Scanner:
 
 
 _CACHE_MIN = 4 << 20
-_BLOB_HITS: dict[tuple[str, tuple[bytes, ...]], list[str]] = {}
+_BLOB_HITS: dict[tuple[str, bytes], list[str]] = {}  # (blob, needle) -> where it occurs
 
 
 def leak_scan(image: str, needles: Iterable[bytes | str], *, timeout: float = 300) -> list[str]:
@@ -520,18 +522,23 @@ def leak_scan(image: str, needles: Iterable[bytes | str], *, timeout: float = 30
                 loc = f"docker save {label + ' ' if label else ''}{m.name}"
                 sc.scan_bytes(m.name.encode(), loc + " (name)")
                 if m.isfile():
-                    # blobs are content-addressed: a big one (a base layer) scanned for the
-                    # same needles before gives the same hits again
-                    key = (m.name, tuple(ns)) if m.name.startswith("blobs/sha256/") and m.size >= _CACHE_MIN else None
-                    if key in _BLOB_HITS:
-                        sc.hits.extend(h for h in _BLOB_HITS[key] if h not in sc.hits)
-                        continue
                     fh = tf.extractfile(m)
-                    if fh is not None:
-                        before = len(sc.hits)
+                    if fh is None:
+                        continue
+                    if not (m.name.startswith("blobs/sha256/") and m.size >= _CACHE_MIN):
                         sc.scan_stream(fh, loc)
-                        if key:
-                            _BLOB_HITS[key] = sc.hits[before:]
+                        continue
+                    # blobs are content-addressed: a big one (a base layer) already searched
+                    # for a needle gives the same places again; search only for new needles
+                    new = [n for n in dict.fromkeys(ns) if (m.name, n) not in _BLOB_HITS]
+                    if new:
+                        sub = _Scanner(new)
+                        sub.scan_stream(fh, loc)
+                        for j, n in enumerate(new):
+                            _BLOB_HITS[(m.name, n)] = [w for w, k in sub.found if k == j]
+                    for i, n in enumerate(ns):
+                        for where in _BLOB_HITS[(m.name, n)]:
+                            sc.hit(where, i)
     p = _run([DOCKER, "history", "--no-trunc", "--format", "{{json .}}", image], timeout=60)
     for line in _text(p.stdout).splitlines():
         try:
