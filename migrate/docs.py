@@ -1,7 +1,9 @@
 """Documentation generated from the rule modules (README rule table).
 
 `python -m migrate.docs` prints the table; `python -m migrate.docs --write`
-replaces it in README.md between the `rules:start` / `rules:end` markers.
+replaces it in README.md between the `rules:start` / `rules:end` markers, and the
+30-second tour (the real output of the tool on examples/) between `tour:start` /
+`tour:end`.
 """
 
 from __future__ import annotations
@@ -120,10 +122,47 @@ def replace_table(readme: str) -> str:
     return pattern.sub(lambda _: block, readme)
 
 
+TOUR_START, TOUR_END = "<!-- tour:start -->", "<!-- tour:end -->"
+TOUR_COMMANDS = (("check", "examples/"), ("diff", "examples/"))
+
+
+def tour() -> str:
+    """The README's 30-second tour: the real output of the tool on examples/."""
+    import os
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DOCKERFILE_MIGRATE", "DRY_RUN"))}
+    env.update(NO_COLOR="1", TERM="dumb", COLUMNS="200")
+    blocks = []
+    for args in TOUR_COMMANDS:
+        p = subprocess.run([sys.executable, "-c", "from migrate.cli import main; main()", *args], cwd=root,
+                           env=env, capture_output=True, text=True, timeout=120)
+        shown = "dockerfile-migrate " + " ".join(args)
+        if args[0] == "diff":
+            blocks.append(f"```console\n$ {shown}\n{p.stdout}```\n\nand on stderr the findings, the "
+                          f"ready-to-paste build command and how callers pass the secret:\n\n"
+                          f"```text\n{p.stderr}```")
+        else:
+            blocks.append(f"```console\n$ {shown}\n{p.stdout}{p.stderr}```")
+    return "\n\n".join(blocks)
+
+
+def replace_tour(readme: str) -> str:
+    pattern = re.compile(re.escape(TOUR_START) + r".*?" + re.escape(TOUR_END), re.S)
+    if not pattern.search(readme):
+        raise ValueError("README has no tour:start/tour:end markers")
+    block = f"{TOUR_START}\n{tour()}\n{TOUR_END}"
+    return pattern.sub(lambda _: block, readme)
+
+
 def main(argv: list[str]) -> int:
     if "--write" in argv:
         path = Path(__file__).resolve().parents[1] / "README.md"
-        path.write_text(replace_table(path.read_text(encoding="utf-8")), encoding="utf-8")
+        text = replace_table(path.read_text(encoding="utf-8"))
+        if TOUR_START in text:
+            text = replace_tour(text)
+        path.write_text(text, encoding="utf-8")
         return 0
     print(rule_table())
     return 0

@@ -113,3 +113,31 @@ def test_rules_and_explain_print_every_rules_documentation():
     assert CliRunner().invoke(main, ["explain"]).exit_code == 2
     r = CliRunner().invoke(main, ["explain", "DM999"])
     assert r.exit_code == 2 and "unknown rule" in r.output
+
+
+def test_readme_tour_is_the_real_output():
+    from migrate.docs import TOUR_END, TOUR_START, replace_tour
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme.count(TOUR_START) == 1
+    assert replace_tour(readme) == readme, "run: .venv/bin/python -m migrate.docs --write"
+    tour = readme.split(TOUR_START)[1].split(TOUR_END)[0]
+    assert "+RUN --mount=type=secret,id=NPM_TOKEN,env=NPM_TOKEN,required npm run build" in tour
+
+
+def test_readme_documents_every_hook_action_input_and_config_key():
+    from pre_commit.clientlib import load_manifest
+    from ruamel.yaml import YAML
+
+    from migrate.config import KNOWN_KEYS, SECRET_KEYS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for hook in load_manifest(str(ROOT / ".pre-commit-hooks.yaml")):
+        assert f"`{hook['id']}`" in readme, hook["id"]
+    action = YAML(typ="safe").load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    for name in list(action["inputs"]) + list(action["outputs"]):
+        assert f"`{name}`" in readme, name
+    config = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    for key in KNOWN_KEYS | SECRET_KEYS:
+        assert re.search(rf"^(?:\[)?{re.escape(key)}\b", config, re.M), key
+    assert "_DOCKERFILE_MIGRATE_COMPLETE=bash_source" in readme
