@@ -377,7 +377,15 @@ def _plan(scan: _Scan, cc: CredCopy) -> None:
     edits: list[Edit] = []
     # The COPY itself, or this source of it.
     if len(spec.sources) == 1:
-        edits.append(remove_instruction(df, instr))
+        parent = posixpath.dirname(cc.dest)
+        if _dir_exists(scan, stage, instr, parent, state):
+            edits.append(remove_instruction(df, instr))
+        else:
+            # The COPY also created the directory: keep that part of its effect.
+            sp = instr.span
+            end = sp.end - (2 if df.text[: sp.end].endswith("\r\n") else 1 if df.text[: sp.end].endswith("\n") else 0)
+            edits.append(Edit(sp.start + (1 if sp.start == 0 and df.bom else 0), end, f"RUN mkdir -p {parent}"))
+            cc.notes.append(f"`RUN mkdir -p {parent}` keeps the directory the {instr.cmd} created")
     elif spec.json:
         cc.blockers.append("the COPY has several sources in JSON form")
         return
@@ -417,6 +425,42 @@ def _plan(scan: _Scan, cc: CredCopy) -> None:
         return
     cc.edits = merged
     cc.removed_lines = sorted(set(removed))
+
+
+_SYSTEM_DIRS = frozenset({"/", "/root", "/tmp", "/etc", "/usr", "/usr/local", "/usr/local/etc", "/usr/src", "/opt",
+                          "/var", "/home", "/srv", "/run"})
+
+
+def _dir_exists(scan: _Scan, stage: Stage, instr: Instruction, d: str, state: FsState) -> bool:
+    """Is directory ``d`` there before ``instr`` even without the COPY (a system directory, a WORKDIR,
+    the home directory, or the parent of something an earlier COPY put in place or a RUN created)?"""
+    if d in _SYSTEM_DIRS or d == state.home or d == state.workdir:
+        return True
+    if state.workdir and state.workdir.startswith(d.rstrip("/") + "/"):
+        return True
+    chain = [stage]
+    while True:
+        base = chain[-1].base.lower()
+        parent = next((s for s in scan.df.stages[: chain[-1].index] if base in {s.name, str(s.index)}), None)
+        if parent is None:
+            break
+        chain.append(parent)
+    for st in chain:
+        for i in st.instructions[1:]:
+            if i is instr:
+                break
+            st_state = scan.states.get(id(i), FsState())
+            if i.cmd in ("COPY", "ADD"):
+                spec = parse_copy(i)
+                if spec is None:
+                    continue
+                for src, _, _ in spec.sources:
+                    t = copy_target(spec, src, st_state)
+                    if t is not None and (t.startswith(d.rstrip("/") + "/")):
+                        return True
+            elif i.cmd == "RUN" and re.search(r"\bmkdir\b[^&|;]*" + re.escape(d) + r"(?:/|\s|$|[\"'])", i.logical):
+                return True
+    return False
 
 
 def _copies_exactly(instr: Instruction, path: str) -> bool:

@@ -131,6 +131,8 @@ class CredentialFileCopied(Rule):
         what = f"the {instr.cmd}" + (f" and the `rm` at {_lines(removed)}" if removed else "")
         parts.append(f"{what} {'are' if removed else 'is'} removed")
         msg += " Fix: " + " and ".join(parts)
+        if cc.notes:
+            msg += " (" + "; ".join(cc.notes) + ")"
         if cc.readers:
             msg += f"; build with `{cc.requirement.flag()}`."
             fix = Fix(tuple(cc.edits), (cc.requirement,), SECRET_FRONTEND)

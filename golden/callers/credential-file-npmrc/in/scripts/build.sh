@@ -1,0 +1,3 @@
+#!/bin/sh
+set -eu
+docker build -t acme/web:latest web
