@@ -194,6 +194,29 @@ class _Sinks:
             self.spool.close()
 
 
+class _Stderr:
+    """Plain one-line messages on stderr (rich is imported only for tables, progress and text reports)."""
+
+    def __init__(self) -> None:
+        self.file = sys.stderr
+
+    @property
+    def is_terminal(self) -> bool:
+        try:
+            return self.file.isatty()
+        except (AttributeError, ValueError):
+            return False
+
+    def print(self, message: str, markup: bool = False, highlight: bool = False) -> None:
+        self.file.write(f"{message}\n")
+
+
+def _rich_stderr():
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
 def _plain_terminal(console) -> bool:
     return not console.is_terminal and not os.environ.get("FORCE_COLOR")
 
@@ -201,12 +224,10 @@ def _plain_terminal(console) -> bool:
 def run(mode: str, paths, fmt: str, settings, excludes: tuple[str, ...], stdin_filename: str,
         exit_non_zero_on_fix: bool = False, jobs: int | None = None, patch_dir: str | None = None,
         shard: str | None = None) -> int:
-    from rich.console import Console
-
     from .project import run_callers_with
     from .report import dump_json, to_sarif, write_file_text, write_github, write_text_footer
 
-    err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+    err_console = _Stderr()
     try:
         selected = select_shard(list(paths), parse_shard(shard))
     except UsageError as exc:
@@ -225,7 +246,9 @@ def run(mode: str, paths, fmt: str, settings, excludes: tuple[str, ...], stdin_f
     keep_all = fmt == "sarif"  # one document listing every finding
     text_console = None
     if fmt == "text":
-        text_console = (err_console if (mode == "diff" or dry) else
+        from rich.console import Console
+
+        text_console = (_rich_stderr() if (mode == "diff" or dry) else
                         Console(file=sinks.report_out, highlight=False, soft_wrap=True))
     json_first = [True]
     if fmt == "json":
@@ -266,7 +289,7 @@ def run(mode: str, paths, fmt: str, settings, excludes: tuple[str, ...], stdin_f
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                            TimeRemainingColumn(), console=err_console, transient=True)
+                            TimeRemainingColumn(), console=_rich_stderr(), transient=True)
         progress.start()
         bar = progress.add_task(mode, total=total)
         if text_console is not None and text_console.is_terminal:
@@ -276,7 +299,7 @@ def run(mode: str, paths, fmt: str, settings, excludes: tuple[str, ...], stdin_f
         summary.add(fr, keep_all)
         msg = fr.error_text()
         if msg:
-            err_console.print(f"error: {msg}", markup=False)
+            (progress.console if progress is not None else err_console).print(f"error: {msg}", markup=False)
         if group is not None:
             group.scanned += 1
             r = fr.result
@@ -379,7 +402,7 @@ def run(mode: str, paths, fmt: str, settings, excludes: tuple[str, ...], stdin_f
     if dry:
         err_console.print("DRY_RUN is set: nothing was written.", markup=False)
     if len(groups) > 1 or patch_dir:
-        _table(groups, mode, dry, err_console)
+        _table(groups, mode, dry, _rich_stderr())
     if summary.dockerfiles == 0:
         err_console.print("warning: no Dockerfiles found", markup=False)
     if summary.errors:

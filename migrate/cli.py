@@ -11,7 +11,6 @@ import sys
 from dataclasses import replace
 
 import click
-from rich.console import Console
 
 from . import __version__
 
@@ -86,7 +85,7 @@ def run(mode: str, paths, fmt, select, ignore, config_path, isolated, frontend, 
     try:
         settings, excludes = _settings(select, ignore, config_path, isolated, frontend, exclude)
     except UsageFailure as exc:
-        Console(stderr=True, highlight=False, soft_wrap=True).print(f"error: {exc}", markup=False)
+        click.echo(f"error: {exc}", err=True)
         return 2
     return bulk.run(mode, paths, fmt, settings, excludes, stdin_filename, exit_non_zero_on_fix,
                     jobs=jobs, patch_dir=patch_dir, shard=shard)

@@ -18,7 +18,7 @@ import sys
 from collections import deque
 from dataclasses import dataclass, field, replace
 
-from .engine import Result, can_skip, migrate_source
+from .engine import Result, migrate_source
 from .files import FileError, SourceFile, decode, write_atomic
 from .findings import Finding
 from .fix import BuildRequirement, Fix
@@ -108,13 +108,9 @@ def context_reader(dockerfile_path: str):
 
 
 def read_bytes(path: str) -> bytes:
-    try:
-        with open(path, "rb") as f:
-            return f.read()
-    except IsADirectoryError:
-        raise FileError(path, "is a directory, not a Dockerfile") from None
-    except OSError as exc:
-        raise FileError(path, exc.strerror or str(exc)) from None
+    from .files import read_bytes as read_checked
+
+    return read_checked(path)  # never blocks on a FIFO; refuses outside symlinks and huge files
 
 
 def process(task: Task, job: Job, raw: bytes | None = None) -> Outcome:
@@ -129,11 +125,9 @@ def process(task: Task, job: Job, raw: bytes | None = None) -> Outcome:
     except FileError as exc:
         out.error, out.error_line = exc.message, exc.line
         return out
-    if can_skip(text, job.settings):
-        result = Result(text, text)  # prefilter: nothing to find and it parses
-    else:
-        ctx_path = task.path if task.path != "-" else "."
-        result = migrate_source(text, replace(job.settings, read_context=context_reader(ctx_path)), task.shown)
+    # migrate_source runs the prefilter (engine.can_skip) first: files no rule can touch are not parsed.
+    ctx_path = task.path if task.path != "-" else "."
+    result = migrate_source(text, replace(job.settings, read_context=context_reader(ctx_path)), task.shown)
     if task.want_needs and task.path != "-" and result.error is None:
         from .callers import Needs
 

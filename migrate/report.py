@@ -7,13 +7,15 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .engine import Result
 from .fix import BuildRequirement
 from .rules import ALL_RULES
+
+if TYPE_CHECKING:  # rich is imported by the text writers only (start-up time of json/diff runs)
+    from rich.console import Console
 
 
 @dataclass
@@ -72,6 +74,8 @@ def write_text(summary: RunSummary, console: Console, mode: str) -> None:
 
 def write_file_text(fr: FileReport, console: Console, mode: str) -> None:
     """The finding and note lines of one file (streamed by migrate.bulk as files finish)."""
+    from rich.text import Text
+
     if fr.result is None:
         return
     for f in fr.result.findings:
@@ -89,6 +93,8 @@ def write_file_text(fr: FileReport, console: Console, mode: str) -> None:
 def write_text_footer(summary: RunSummary, console: Console, mode: str) -> None:
     """Totals, "Build with:" and the migration summary. ``summary`` may be a
     migrate.bulk.StreamSummary: totals as attributes, `files` only those worth listing."""
+    from rich.text import Text
+
     n, files = summary.findings, getattr(summary, "scanned", len(summary.files))
     fixable = getattr(summary, "fixable", None)
     if fixable is None:
