@@ -54,7 +54,7 @@ CREDENTIAL_DIRS = frozenset({"secrets", ".secrets", "secret", "credentials", "cr
 
 _HINT = re.compile(
     r"(?i)npmrc|yarnrc|pypirc|pip\.(?:conf|ini)|netrc|credential|\.docker|dockercfg|\.aws|\.gem|nuget|"
-    r"settings|auth\.json|\.env|kube|\.pem|\.key|\.p12|\.pfx|\.jks|keystore|\.json|secret|creds"
+    r"settings|auth\.json|\.env|kube|\.pem|\.key|\.p12|\.pfx|\.jks|\.bcfks|keystore|\.json|secret|creds"
 )
 _COPY_LINE = re.compile(r"(?im)^[^\S\n]*(?:onbuild[^\S\n]+)?(?:copy|add)[^\S\n]")
 

@@ -106,6 +106,13 @@ def _writes_config(cmd: Command, kind_id: str | None, path: str, state: FsState)
     return False
 
 
+def _heredoc_changes(instr: Instruction, name: str) -> bool:
+    """Does a heredoc script remove, move or write the file (edits there are not made)?"""
+    n = re.escape(name)
+    rx = re.compile(r"\b(?:rm|unlink|shred|mv|cp|sed|chmod|chown|tee|truncate|ln)\b[^\n]*" + n + r"|>\s*\S*" + n)
+    return any(rx.search(t) for t in script_texts(instr))
+
+
 def classify_run(instr: Instruction, path: str, state: FsState, kind_id: str | None = None) -> RunUse:
     """How ``instr`` (a RUN) uses the file at absolute ``path``."""
     name = posixpath.basename(path)
@@ -116,8 +123,8 @@ def classify_run(instr: Instruction, path: str, state: FsState, kind_id: str | N
         if instr.json:
             prog = (instr.json_args or [""])[0].rsplit("/", 1)[-1]
             return RunUse(instr, mentioned or prog not in CONFIG_BLIND_PROGRAMS)
-        if mentioned:
-            return RunUse(instr, True, blocker=f"the RUN at line {instr.start_line} uses it in a heredoc")
+        if mentioned and _heredoc_changes(instr, name):
+            return RunUse(instr, True, blocker=f"the RUN at line {instr.start_line} removes or changes it in a heredoc")
         return RunUse(instr, True)
     use = RunUse(instr, False, script)
     for item in script.items:

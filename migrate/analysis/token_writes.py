@@ -43,7 +43,7 @@ from .ssh import _run
 from .stagefs import FsState, is_final_lineage, shell_path, stage_states
 
 _HINT = re.compile(
-    r"(?i)insteadof|extraheader|_auth|authtoken|npmauth|config\s|login|netrc|npmrc|pypirc|credential|"
+    r"(?i)insteadof|extraheader|_auth|authtoken|npmauth|config|login|netrc|npmrc|pypirc|credential|"
     r"pip\.(?:conf|ini)|auth\.json|yarnrc|nuget|settings|\.env|kube|\.docker|sed\s"
 )
 _VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*)|\()")
