@@ -83,9 +83,13 @@ def apply_edits(text: str, edits: list[Edit] | tuple[Edit, ...]) -> str:
     for a, b in zip(ordered, ordered[1:]):
         if a.overlaps(b):
             raise EditConflict(f"overlapping edits at {a.start}-{a.end} and {b.start}-{b.end}")
-    out = text
-    for e in reversed(ordered):
+    parts = []
+    pos = 0
+    for e in ordered:  # one pass, linear in the text (a file may get 100,000 edits)
         if not (0 <= e.start <= e.end <= len(text)):
             raise EditConflict(f"edit out of range: {e.start}-{e.end}")
-        out = out[: e.start] + e.text + out[e.end :]
-    return out
+        parts.append(text[pos : e.start])
+        parts.append(e.text)
+        pos = e.end
+    parts.append(text[pos:])
+    return "".join(parts)
