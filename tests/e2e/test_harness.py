@@ -113,3 +113,21 @@ def test_copied_ssh_key_leaks(ctx, ssh_image, ssh_server):
     assert r.ok, r.log + ssh_server.log
     hits = leak_scan(r.image_id, secret_needles(ssh_server.private_key))
     assert any("root/.ssh/id_ed25519" in h for h in hits), hits
+
+
+def test_leak_scan_blob_cache_gives_the_same_places(ctx, token, monkeypatch):
+    import dockerlib
+
+    monkeypatch.setattr(dockerlib, "_CACHE_MIN", 0)  # cache every blob, not only big base layers
+    monkeypatch.setattr(dockerlib, "_BLOB_HITS", {})
+    (ctx / "f").write_text(f"value={token}\n")
+    r = build("FROM node:20\nCOPY f /etc/app.conf\n", ctx)
+    assert r.ok, r.log
+    other = "dm-not-in-the-image-" + token[::-1]
+    first = leak_scan(r.image_id, [token, other])
+    assert any("layer" in h and "etc/app.conf" in h and "needle #0" in h for h in first), first
+    assert dockerlib._BLOB_HITS, "nothing was cached"
+    # again, needles in another order plus a new one: cached blobs answer, indexes follow the call
+    again = leak_scan(r.image_id, [other, "dm-new-needle-" + token[:8], token])
+    assert sorted(h.replace("needle #2", "needle #0") for h in again if "docker save" in h) == \
+        sorted(h for h in first if "docker save" in h)
