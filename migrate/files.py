@@ -35,6 +35,9 @@ MAX_BYTES = 10 * 1024 * 1024
 # never matched by discovery; a run removes those left by dead processes.
 TEMP_PREFIX = ".dockerfile-migrate-"
 TEMP_SUFFIX = ".tmp"
+# Fault injection for tests/test_kill.py: seconds to pause between writing the
+# temporary file and renaming it, so a kill lands mid-write.
+_PAUSE = float(os.environ.get("DM_TEST_WRITE_PAUSE", "0") or 0)
 _TEMP = re.compile(re.escape(TEMP_PREFIX) + r"(\d+)-[A-Za-z0-9_]+" + re.escape(TEMP_SUFFIX) + "$")
 
 
@@ -165,6 +168,10 @@ def write_atomic(src: SourceFile, new_text: str) -> None:
             os.chown(tmp, st.st_uid, st.st_gid)
         except OSError:
             pass
+        if _PAUSE:
+            import time
+
+            time.sleep(_PAUSE)
         _current(src, target)  # once more, right before the rename
         os.replace(tmp, target)
     except BaseException as exc:
