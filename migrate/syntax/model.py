@@ -105,6 +105,8 @@ class Instruction:
     sub: Instruction | None = None  # ONBUILD's inner instruction
     stage: int = -1  # index of the stage; -1 before the first FROM
     text: str = ""
+    # Derived views computed once per instruction (e.g. name_value_pairs); never part of equality.
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def cmd(self) -> str:

@@ -437,8 +437,16 @@ def name_value_pairs(instr: Instruction, escape: str = "\\") -> list[tuple[str, 
     """(name, raw value or None, word) for ARG/ENV/LABEL key-value words.
 
     ENV's legacy form ``ENV NAME value`` yields one pair whose value is the rest
-    of the line.
+    of the line. Computed once per instruction (many rules ask); each call gets its own list.
     """
+    key = ("name_value_pairs", escape)
+    hit = instr.memo.get(key)
+    if hit is None:
+        hit = instr.memo[key] = tuple(_name_value_pairs(instr, escape))
+    return list(hit)
+
+
+def _name_value_pairs(instr: Instruction, escape: str) -> list[tuple[str, str | None, Word]]:
     logical = instr.logical
     end = len(logical.rstrip("".join(GO_SPACE)))
     words = name_value_words(logical, instr.args_offset, end, escape)
