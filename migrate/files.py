@@ -21,6 +21,13 @@ class FileError(Exception):
         return f"{loc}: {self.message}"
 
 
+def internal_error(exc: BaseException) -> str:
+    """The one-line report of a bug of ours. Only the exception's type: its
+    message may quote the file (a secret value, say)."""
+    return (f"internal error ({type(exc).__name__}); file left unchanged; please report it "
+            "(DM_DEBUG=1 shows the traceback)")
+
+
 @dataclass
 class SourceFile:
     path: str

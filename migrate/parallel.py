@@ -19,7 +19,7 @@ from collections import deque
 from dataclasses import dataclass, field, replace
 
 from .engine import Result, migrate_source
-from .files import FileError, SourceFile, decode, write_atomic
+from .files import FileError, SourceFile, decode, internal_error, write_atomic
 from .findings import Finding
 from .fix import BuildRequirement, Fix
 from .settings import Settings
@@ -127,12 +127,18 @@ def process(task: Task, job: Job, raw: bytes | None = None) -> Outcome:
         return out
     # migrate_source runs the prefilter (engine.can_skip) first: files no rule can touch are not parsed.
     ctx_path = task.path if task.path != "-" else "."
-    result = migrate_source(text, replace(job.settings, read_context=context_reader(ctx_path)), task.shown)
-    if task.want_needs and task.path != "-" and result.error is None:
-        from .callers import Needs
+    try:
+        result = migrate_source(text, replace(job.settings, read_context=context_reader(ctx_path)), task.shown)
+        if task.want_needs and task.path != "-" and result.error is None:
+            from .callers import Needs
 
-        out.needs = Needs.from_result(task.shown, result)
-        out.realpath = os.path.realpath(task.path)
+            out.needs = Needs.from_result(task.shown, result)
+            out.realpath = os.path.realpath(task.path)
+    except Exception as exc:  # a bug of ours: report it by type only (its message may quote the file)
+        if os.environ.get("DM_DEBUG"):
+            raise
+        out.error, out.error_line = internal_error(exc), None
+        return out
     if result.error is None and result.changed:
         if job.stdout_diff:
             out.diff = unified_diff(task.shown, result.source, result.output)

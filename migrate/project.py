@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .callers import OTHER, CallerContext, Needs, migrate_caller
 from .engine import Result
-from .files import FileError, SourceFile, read_source
+from .files import FileError, SourceFile, internal_error, read_source
 from .settings import Settings
 
 # A caller that mentions none of these cannot build anything.
@@ -88,5 +88,10 @@ def run_callers_with(index: dict[str, Needs], callers: list[tuple[str, str, str]
             run.result = Result(run.src.text, run.src.text)
             continue
         ctx = CallerContext(run.shown, os.path.abspath(path), root, lookup, all_needs, kind=kind, settings=settings)
-        run.result = migrate_caller(run.src.text, ctx)
+        try:
+            run.result = migrate_caller(run.src.text, ctx)
+        except Exception as exc:  # a bug of ours: by type only (the message may quote the file)
+            if os.environ.get("DM_DEBUG"):
+                raise
+            run.error, run.error_line = internal_error(exc), None
     return [r for r in runs if r.listed]
