@@ -476,12 +476,14 @@ def _patch_name(patch_dir: str, group: Group, groups: list[Group]) -> str:
     return os.path.join(patch_dir, base + ".patch")
 
 
-def _describe(r) -> str:
-    if r.type == "ssh":
-        return f"ssh {r.id}"
-    if r.src:
-        return f"secret {r.id} (file)"
-    return f"secret {r.id} (env {r.env or r.id})"
+def _needs_cell(needs: dict, shown: int = 4) -> str:
+    """`--secret`/`--ssh` ids callers must now pass, the first few (the JSON report has them all)."""
+    reqs = _sorted_reqs(needs)
+    if not reqs:
+        return "-"
+    names = [f"ssh {r.id}" if r.type == "ssh" else r.id for r in reqs]
+    cell = ", ".join(names[:shown])
+    return cell + (f" (+{len(names) - shown} more)" if len(names) > shown else "")
 
 
 def _table(groups: list[Group], mode: str, dry: bool, console) -> None:
@@ -489,11 +491,12 @@ def _table(groups: list[Group], mode: str, dry: bool, console) -> None:
 
     done = "rewritten" if mode == "fix" and not dry else "to rewrite"
     table = Table(title="dockerfile-migrate: per repository", title_justify="left")
-    for col in ("repository", "files", "findings", f"Dockerfiles {done}", "callers", "callers must now pass",
-                "patch"):
-        table.add_column(col, justify="right" if col in ("files", "findings") else "left")
+    for col in ("repository", "files", "findings", f"Dockerfiles {done}", "callers updated",
+                "secrets callers must now pass", "patch"):
+        table.add_column(col, justify="left" if col in ("repository", "patch") or col.startswith("secrets")
+                         else "right", overflow="fold")
     for g in groups:
         table.add_row(g.name, str(g.scanned), str(g.findings), str(g.changed), str(g.callers_changed),
-                      ", ".join(_describe(r) for r in _sorted_reqs(g.needs)) or "-",
+                      _needs_cell(g.needs),
                       display_path(g.patch_file) if g.patch_file else "-")
     console.print(table)
