@@ -164,3 +164,19 @@ def test_token_write_fix_is_idempotent_and_never_in_the_final_image_without_cmd(
     r = _run(text)
     assert [(c, fixed) for c, _, fixed in _codes(r)] == [("DM202", False)]
     assert "base image" in r.findings[0].message
+
+
+def test_token_write_moves_into_later_readers_only_with_the_same_workdir():
+    text = ("FROM golang:1.22 AS b\nWORKDIR /src\nARG T\nRUN git config --global url.\"https://${T}@h.example/\".insteadOf "
+            "\"https://h.example/\"\nRUN apk add make\nRUN go build ./...\nFROM scratch\nCOPY --from=b /src/app /app\n")
+    r = _run(text)
+    assert ("DM202", 4, True) in _codes(r)
+    runs = [line for line in r.output.splitlines() if line.startswith("RUN")]
+    assert runs[0] == "RUN apk add make"  # config-blind: untouched
+    assert runs[1].endswith('git config --global url."https://${T}@h.example/".insteadOf "https://h.example/" && go build ./... '
+                            '&& git config --global --remove-section url."https://${T}@h.example/"')
+    assert r.output.count(".insteadOf") == 1  # the write RUN itself is gone
+    moved = text.replace("RUN go build ./...", "WORKDIR /src/cmd\nRUN go build ./...")
+    r = _run(moved)
+    assert [(c, fixed) for c, _, fixed in _codes(r, "DM202")] == [("DM202", False)]
+    assert "another WORKDIR" in [f for f in r.findings if f.code == "DM202"][0].message

@@ -21,7 +21,10 @@ reported. A fix is offered only where it is provably behaviour preserving:
 the write is a plain top-level command of a shell-form RUN (no `cd`, no
 `exit`), no later RUN of the stage (or of the stages built FROM it) could read
 the file, no `COPY --from` copies it, and the running container cannot need
-it; the fix then appends the cleanup to the same RUN.
+it; the fix then appends the cleanup to the same RUN. When later RUNs of the
+stage read the file, the write is repeated at their start and each ends with
+the cleanup (same WORKDIR/USER/HOME, nothing in between redefining what the
+write uses), so the file exists exactly while a reader runs.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from ..edits import mounts
+from ..edits import mounts, remove_instruction
 from ..fix import Edit
 from ..secrets import classify_name, find_credential_literals
 from ..settings import Settings
@@ -39,7 +42,7 @@ from .credential_files import kind_of_name
 from .file_readers import file_life
 from .final_image import carried_copies, final_chain
 from .shell_script import Command, Item, Script
-from .ssh import _run
+from .ssh import _item_spans, _run, merge_edits
 from .stagefs import FsState, is_final_lineage, shell_path, stage_states
 
 _HINT = re.compile(
@@ -74,6 +77,7 @@ class TokenWrite:
     edits: list[Edit] = field(default_factory=list)
     blockers: list[str] = field(default_factory=list)
     append: bool = False  # `>>`: the file may hold other settings
+    moved_to: list[int] = field(default_factory=list)  # reader RUN lines the write moved into
     key_text: str = ""  # the config key / URL it sets: matched against cleanups, never shown
 
     @property
@@ -560,40 +564,139 @@ def _plan_fix(ctx: _Ctx, tw: TokenWrite, script: Script, item: Item, state: FsSt
     if item.complex or not item.separable:
         tw.blockers.append("the write is inside a compound command")
         return
-    for it in script.items:
-        for c in it.commands:
-            if c.prog in ("cd", "pushd", "popd", "exit", "exec", "return") or "exit" in it.text.split():
-                tw.blockers.append("the RUN changes directory or exits early")
-                return
+    k = script.items.index(item)
+    if any(c.prog in ("cd", "pushd", "popd") for it in script.items[:k] for c in it.commands):
+        tw.blockers.append("the RUN changes directory before the write")
+        return
+    if _exits(script):
+        tw.blockers.append("the RUN may exit early")
+        return
     instr = tw.instr
-    text = script.text
-    last = script.items[-1]
-    if text[last.end:].strip() or last.after:
+    if not _plain_end(script):
         tw.blockers.append("the RUN does not end with a plain command")
         return
     life = file_life(ctx.df, tw.stage, instr, tw.path, ctx.states)
-    readers = [u.instr.start_line for u in life.readers]
-    if readers:
-        tw.blockers.append(f"a later RUN may read it (line {readers[0]})")
-        return
     if life.blockers:
         tw.blockers += life.blockers
         return
     if carried_copies(ctx.df, tw.stage, tw.path, ctx.states):
         tw.blockers.append("a COPY --from copies it out of the stage")
         return
+    if not _runtime_ok(ctx, tw):
+        return
+    if life.readers:
+        _plan_move(ctx, tw, script, item, life)
+        return
+    last = script.items[-1]
+    end = instr.source_span(instr.args_offset + last.start, instr.args_offset + last.end).end
+    tw.edits = [Edit(end, end, f" && {tw.cleanup}")]
+
+
+def _exits(script: Script) -> bool:
+    return any(c.prog in ("exit", "exec", "return") or "exit" in it.text.split()
+               for it in script.items for c in it.commands)
+
+
+def _plain_end(script: Script) -> bool:
+    last = script.items[-1]
+    return not script.text[last.end:].strip() and not last.after
+
+
+def _plan_move(ctx: _Ctx, tw: TokenWrite, script: Script, item: Item, life) -> None:
+    """Later RUNs read the file: move the write into each of them, with the cleanup at their end, so the
+    file exists exactly while they run (and never when a layer is saved)."""
+    instr = tw.instr
+    lines = [u.instr.start_line for u in life.readers]
+    first = f"a later RUN reads it (line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))})"
+    if tw.append:
+        tw.blockers.append(first + " and the write appends")
+        return
+    state = ctx.states.get(id(instr), FsState())
+    used = {a or b for a, b in _VAR.findall(item.text) if a or b}
+    k = script.items.index(item)
+    if any(re.search(rf"\b{re.escape(v)}=", it.text) for it in script.items[:k] for v in used) or \
+            any(c.prog in ("source", ".") for it in script.items[:k] for c in it.commands):
+        tw.blockers.append(first + " and the write depends on an earlier command of its RUN")
+        return
+    body = tw.stage.instructions
+    start = body.index(instr)
+    last_reader = life.readers[-1].instr
+    if last_reader not in body:
+        tw.blockers.append(first + " in another stage")
+        return
+    for i in body[start + 1: body.index(last_reader) + 1]:
+        if i.cmd in ("ARG", "ENV") and used & {n for n in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", i.args)}:
+            tw.blockers.append(first + f" and the {i.cmd} at line {i.start_line} changes what the write uses")
+            return
+        if i.cmd == "ONBUILD":
+            tw.blockers.append(first + f" and ONBUILD at line {i.start_line} may run in between")
+            return
+    readers = []
+    for use in life.readers:
+        r = use.instr
+        rs = ctx.states.get(id(r), FsState())
+        if (rs.workdir, rs.user, rs.home) != (state.workdir, state.user, state.home) or rs.workdir is None:
+            tw.blockers.append(first + " with another WORKDIR/USER/HOME")
+            return
+        rscript = use.script
+        if rscript is None or not rscript.items or _exits(rscript) or not _plain_end(rscript):
+            tw.blockers.append(first + " and that RUN cannot be edited safely (exec form, heredoc, early exit)")
+            return
+        readers.append((r, rscript))
+    edits: list[Edit] = []
+    if len(script.items) == 1:
+        edits.append(remove_instruction(ctx.df, instr))
+    elif k == len(script.items) - 1:
+        (a, b), = _item_spans(script, [k])
+        sp = instr.source_span(instr.args_offset + a, instr.args_offset + b)
+        edits.append(Edit(sp.start, sp.end, ""))
+    else:
+        # Commands after the write in its own RUN use it too: it stays there, cleaned up at the end.
+        last = script.items[-1]
+        end = instr.source_span(instr.args_offset + last.start, instr.args_offset + last.end).end
+        edits.append(Edit(end, end, f" && {tw.cleanup}"))
+    write = item.text
+    extra_flags = [f.text for f in instr.flags if f.name == "mount" and "type=secret" in f.text]
+    for r, rscript in readers:
+        grouped = any(it.before not in ("", "&&") for it in rscript.items) or \
+            any(it.complex for it in rscript.items)
+        a0 = instr_script_start(r, rscript)
+        end = r.source_span(r.args_offset + rscript.items[-1].start, r.args_offset + rscript.items[-1].end).end
+        if grouped:
+            edits.append(Edit(a0, a0, f"{write} && {{ "))
+            edits.append(Edit(end, end, f"; }} && {tw.cleanup}"))
+        else:
+            edits.append(Edit(a0, a0, f"{write} && "))
+            edits.append(Edit(end, end, f" && {tw.cleanup}"))
+        have = {f.text for f in r.flags}
+        for flag in extra_flags:
+            if flag not in have:
+                k = r.keyword_span.end
+                edits.append(Edit(k, k, " " + flag))
+    merged = merge_edits(ctx.df.text, edits)
+    if merged is None:
+        tw.blockers.append(first + "; the edits would conflict")
+        return
+    tw.edits = merged
+    tw.moved_to = lines
+
+
+def instr_script_start(instr: Instruction, script: Script) -> int:
+    return instr.source_offset(instr.args_offset + script.items[0].start)
+
+
+def _runtime_ok(ctx: _Ctx, tw: TokenWrite) -> bool:
     if tw.in_final:
         starts = [i for st in final_chain(ctx.df) for i in st.instructions[1:] if i.cmd in ("CMD", "ENTRYPOINT")]
         if not starts:
             tw.blockers.append("the final image has no CMD/ENTRYPOINT of its own, so it may be a base image whose "
                                "users rely on the file")
-            return
+            return False
         tool = tw.tool.split(" ")[0]
         base = posixpath.basename(tw.path)
         for i in starts + [i for st in final_chain(ctx.df) for i in st.instructions[1:] if i.cmd == "HEALTHCHECK"]:
             words = set(re.split(r"[\s\"',\[\]=/]+", i.args))
             if tool in words or base in i.args or words & _SCRIPT_RUNNERS or re.search(r"\.(?:sh|bash|py|rb|js)\b", i.args):
                 tw.blockers.append(f"the running container may need it ({i.cmd} at line {i.start_line})")
-                return
-    end = instr.source_span(instr.args_offset + last.start, instr.args_offset + last.end).end
-    tw.edits = [Edit(end, end, f" && {tw.cleanup}")]
+                return False
+    return True

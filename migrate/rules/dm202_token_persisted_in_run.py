@@ -36,10 +36,15 @@ Build flags:
 Not rewritten when:
 The cleanup is appended to the same RUN only when that is provably behaviour
 preserving: the write is a plain top-level command of a shell-form RUN that
-does not `cd` or `exit`, it replaces the file (`>`, a config key) rather than
-appending to one, no later RUN of the stage or of the stages built FROM it
-could read the file, no `COPY --from` copies it, and (in the final image) no
-CMD/ENTRYPOINT could need it. Otherwise the finding is report only and names a
+does not `cd` before it or `exit`, the tool has a known cleanup, no `COPY
+--from` copies the file, and in the final image there is a CMD/ENTRYPOINT of
+its own that cannot need it (no CMD: the image may be a base image). When later
+RUNs could read the file, the write (replacing the file or a config key, not
+appending) is repeated at the start of each of them and each ends with the
+cleanup -- only if they are shell-form RUNs of the same stage with the same
+WORKDIR/USER/HOME and nothing in between redefines what the write uses; a
+reader that is a `;`/`||` list is grouped (`W && { ...; } && cleanup`) so a
+failing write still fails it. Otherwise the finding is report only and names a
 concrete rewrite (`git -c`/`GIT_CONFIG_*` for one command, a secret-mounted
 file as `target=`, the tool's environment variable from an env secret mount).
 """
@@ -75,6 +80,15 @@ class TokenPersistedInRun(Rule):
                 token = "a token"
             msg = (f"`{tw.tool}` writes {token} to {tw.shown_path}, which stays in the RUN's layer even when the "
                    f"token comes from a secret mount; {tw.where}.")
+            if tw.fixable and tw.moved_to:
+                n = len(tw.moved_to)
+                msg += (f" Fix: the write is repeated at the start of the later RUN{'s' if n > 1 else ''} that read "
+                        f"the file (line{'s' if n > 1 else ''} {', '.join(map(str, tw.moved_to))}) and every RUN that "
+                        f"writes it ends with `{tw.cleanup}`, so the file exists only while they run and never when a "
+                        f"layer is saved.")
+                fix = Fix(tuple(tw.edits))
+                yield self.finding(instr.start_line, instr.end_line, msg, fix=fix, subject=tw.subject)
+                continue
             if tw.fixable:
                 msg += (f" Fix: `{tw.cleanup}` is appended to the same RUN, so the file is gone before the layer "
                         f"is saved (no later step and nothing at run time reads it).")
