@@ -224,7 +224,6 @@ def _plain_terminal(console) -> bool:
 def run(mode: str, paths, fmt: str, settings, excludes: tuple[str, ...], stdin_filename: str,
         exit_non_zero_on_fix: bool = False, jobs: int | None = None, patch_dir: str | None = None,
         shard: str | None = None) -> int:
-    from .project import run_callers_with
     from .report import dump_json, to_sarif, write_file_text, write_github, write_text_footer
 
     err_console = _Stderr()
@@ -354,6 +353,10 @@ def run(mode: str, paths, fmt: str, settings, excludes: tuple[str, ...], stdin_f
         def finish_group(g: Group) -> None:
             """Callers of the group, once all its Dockerfiles are done."""
             index = pending_needs.pop(id(g), {})
+            if not g.callers:
+                return
+            from .project import run_callers_with  # callers bring ruamel.yaml: only when there are some
+
             for cr in run_callers_with(index, g.callers, settings, display_path):
                 fr = FileReport(cr.shown, kind=cr.kind)
                 if cr.error is not None:
