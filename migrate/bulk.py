@@ -23,7 +23,7 @@ import tempfile
 from dataclasses import dataclass, field
 
 from .discovery import clear_caches, discover, discover_callers, display_path, git_root
-from .parallel import Job, Outcome, Task, default_jobs, process, run_tasks
+from .parallel import Job, Outcome, Task, default_jobs, process_guarded, run_tasks
 from .report import FileReport
 
 # Files kept for the final text summary ("Build with:", migration summary); the rest are counted.
@@ -345,7 +345,7 @@ def run(mode: str, paths, fmt: str, settings, excludes: tuple[str, ...], stdin_f
             plain = [t for _g, t in tasks_by_group if t.path != "-"]
             it = run_tasks(plain, job, jobs)
             for g, t in tasks_by_group:
-                yield g, (process(t, job, stdin_raw) if t.path == "-" else next(it))
+                yield g, (process_guarded(t, job, stdin_raw) if t.path == "-" else next(it))
 
         pending_needs: dict = {}
         remaining = {id(g): len(g.files) for g in groups}

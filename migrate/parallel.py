@@ -168,9 +168,17 @@ def _init(job: Job) -> None:
     _JOB = job
 
 
+def process_guarded(task: Task, job: Job, raw: bytes | None = None) -> Outcome:
+    """`process`, but a bug on one file is that file's error, not the end of a 10,000-file run."""
+    try:
+        return process(task, job, raw)
+    except Exception as exc:  # pragma: no cover - only reached through a bug
+        return Outcome(task.shown, error=f"internal error ({type(exc).__name__}); please report it", error_line=None)
+
+
 def _chunk(tasks: list[Task]) -> list[Outcome]:
     assert _JOB is not None
-    return [process(t, _JOB) for t in tasks]
+    return [process_guarded(t, _JOB) for t in tasks]
 
 
 def default_jobs() -> int:
@@ -184,7 +192,7 @@ def run_tasks(tasks: list[Task], job: Job, jobs: int):
     """Outcomes of ``tasks`` in order; a process pool when there are enough files."""
     if jobs <= 1 or len(tasks) < PARALLEL_MIN_FILES:
         for t in tasks:
-            yield process(t, job)
+            yield process_guarded(t, job)
         return
     import multiprocessing
 

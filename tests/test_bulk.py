@@ -223,3 +223,24 @@ def test_no_path_argument_means_the_working_directory(tmp_path):
     (tmp_path / "Dockerfile").write_text(LEAKY)
     r = cli(["check"], cwd=tmp_path)
     assert r.exit_code == 1 and "Dockerfile:2: DM101" in r.stdout
+
+
+def test_a_bug_on_one_file_does_not_end_the_run(tmp_path, monkeypatch):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "Dockerfile").write_text(LEAKY)
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "Dockerfile").write_text(LEAKY + "# boom\n")
+    real = parallel.migrate_source
+
+    def flaky(text, settings, path=None):
+        if "# boom" in text:
+            raise RuntimeError("simulated bug")
+        return real(text, settings, path)
+
+    monkeypatch.setattr(parallel, "migrate_source", flaky)
+    r = cli(["check", "--format", "json", "."], cwd=tmp_path)
+    assert r.exit_code == 2
+    files = {f["path"]: f for f in json.loads(r.stdout)["files"]}
+    assert files["a/Dockerfile"]["findings"]
+    assert "internal error (RuntimeError)" in files["b/Dockerfile"]["error"]["message"]
+    assert "b/Dockerfile: internal error" in r.stderr
