@@ -46,8 +46,9 @@ from .ssh import _item_spans, _run, merge_edits
 from .stagefs import FsState, is_final_lineage, shell_path, stage_states
 
 _HINT = re.compile(
-    r"(?i)insteadof|extraheader|_auth|authtoken|npmauth|config|login|netrc|npmrc|pypirc|credential|"
-    r"pip\.(?:conf|ini)|auth\.json|yarnrc|nuget|settings|\.env|kube|\.docker|sed\s"
+    r"(?i)insteadof|extraheader|_auth|authtoken|npmauth|password|passwd|token|secret|credential|netrc|npmrc|"
+    r"pypirc|pip\.(?:conf|ini)|auth\.json|yarnrc|nuget|http-basic|-oauth|gitlab-|bearer|aws_se|login|"
+    r"://[^/\s\"']*@|bundle\W+config[^\n]*:|sed\b[^\n]*\$|\.env|kube|\.docker|settings"
 )
 _VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*)|\()")
 _USERINFO = re.compile(r"://([^/\s@\"']+)@")
