@@ -173,6 +173,7 @@ _DOTENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.
 class Content:
     verdict: str  # "secret" | "template" | "plain"
     literal_kinds: tuple[str, ...] = ()  # kinds of literal credentials found (for the message)
+    masked: tuple[str, ...] = ()  # the literals, masked (`npm_****`): safe to print
     variables: tuple[str, ...] = ()  # variables a template reads
 
 
@@ -191,15 +192,17 @@ def _values(kind: CredentialKind, text: str) -> list[str] | None:
 
 def inspect_content(kind: CredentialKind, text: str) -> Content:
     """Judge a credential file's content (see the module docstring)."""
-    literals = tuple(sorted({c.kind for c in find_credential_literals(text)}))
+    found = find_credential_literals(text)
+    literals = tuple(sorted({c.kind for c in found}))
+    masked = tuple(dict.fromkeys(c.masked for c in found))
     values = _values(kind, text)
     if values is None:  # the whole file is the credential (key stores, master passwords)
-        return Content("secret", literals)
+        return Content("secret", literals, masked=masked)
     values = [v for v in values if not _PLACEHOLDER.match(v)]
     if not values:
-        return Content("secret", literals) if literals else Content("plain")
+        return Content("secret", literals, masked=masked) if literals else Content("plain")
     refs = [v for v in values if _REF.match(v)]
     if len(refs) == len(values) and not literals:
         names = tuple(sorted({re.sub(r"[\"'${}%]", "", r) for r in refs}))
         return Content("template", variables=names)
-    return Content("secret", literals)
+    return Content("secret", literals, masked=masked)

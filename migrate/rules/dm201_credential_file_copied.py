@@ -72,7 +72,9 @@ def _content_note(cc: CredCopy) -> str:
     if c is None or c.verdict != "secret":
         return ""
     if c.literal_kinds:
-        return (f" The build context's `{cc.ctx_path}` holds a literal credential ({', '.join(c.literal_kinds)}): "
+        shown = ", ".join(f"`{m}`" for m in c.masked[:2])
+        return (f" The build context's `{cc.ctx_path}` holds a literal credential ({', '.join(c.literal_kinds)}: "
+                f"{shown}): "
                 f"it is committed to the repository; rotate it and stop tracking the file.")
     return f" The build context's `{cc.ctx_path}` holds the credential itself (it is committed to the repository " \
            f"if tracked; rotate it if so)."
