@@ -34,7 +34,7 @@ from ..edits import add_run_flag, mounts, remove_instruction
 from ..fix import BuildRequirement, Edit
 from ..settings import Settings
 from ..syntax import Dockerfile, Instruction, Stage, name_value_pairs
-from .credential_files import DOTENV, Content, CredentialKind, inspect_content, kind_of_name
+from .credential_files import Content, CredentialKind, inspect_content, kind_of_name
 from .dockerignore import excluded, ignore_file_text
 from .file_readers import FileLife, RunUse, file_life
 from .final_image import carried_copies, runtime_reason
@@ -299,10 +299,8 @@ def _probe_dir(scan: _Scan, stage: Stage, spec: CopySpec, src: str, explicit: se
         if text is None:
             continue
         content = inspect_content(kind, text)
-        if content.verdict != "secret" and kind is not DOTENV:
-            continue
-        if kind is DOTENV and content.verdict == "plain":
-            continue
+        if content.verdict != "secret":
+            continue  # plain configuration, or a template whose variables are the secrets
         cc = CredCopy(spec.instr, stage, src, rel, kind, _label(rel, kind), is_dir=True, content=content, via=rel)
         cc.secret_id = scan.secret_id(kind, rel)
         cc.where = _where(scan.df, stage)
