@@ -5,8 +5,8 @@ pre-commit clones the hook repository (here: a local snapshot of this working tr
 committed to a temporary git repository, so uncommitted and untracked changes are what
 gets tested) and pip-installs it into a virtualenv of its own; that install needs PyPI
 for click/rich/ruamel.yaml, nothing else touches the network. Two environments are built
-per session (about 15 s each): one by `pre-commit try-repo` (which always uses a throwaway
-store) and one shared by the `pre-commit run` tests.
+per session (about 15 s each, built concurrently): one by `pre-commit try-repo` (which
+always uses a throwaway store) and one shared by the `pre-commit run` tests.
 """
 
 from __future__ import annotations
@@ -72,8 +72,27 @@ def hook_repo(tmp_path_factory) -> tuple[Path, str]:
 
 
 @pytest.fixture(scope="session")
-def pc_home(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("pre-commit-home")
+def _pc_warmup(tmp_path_factory, hook_repo):
+    """Starts building the shared hook environment in the background (`pre-commit
+    install-hooks`), so that it overlaps with the try-repo test's own install."""
+    home = tmp_path_factory.mktemp("pre-commit-home")
+    repo = sample_repo(tmp_path_factory.mktemp("warmup"), {"Dockerfile": CLEAN},
+                       ["dockerfile-migrate", "dockerfile-migrate-fix", "dockerfile-migrate-project",
+                        "dockerfile-migrate-fix-project"], hook_repo)
+    proc = subprocess.Popen([sys.executable, "-m", "pre_commit", "install-hooks", "--color", "never"], cwd=repo,
+                            env=_env(home), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    yield home, proc
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture
+def pc_home(_pc_warmup) -> Path:
+    home, proc = _pc_warmup
+    out, _ = proc.communicate(timeout=600)
+    assert proc.returncode == 0, f"pre-commit install-hooks failed (pip needs PyPI):\n{out}"
+    return home
 
 
 def sample_repo(path: Path, files: dict[str, str], hooks=None, hook_repo=None) -> Path:
@@ -110,7 +129,7 @@ def test_manifest_is_valid():
         assert hooks[h]["pass_filenames"] is False and "yaml" in hooks[h]["types_or"]
 
 
-def test_try_repo_check_fails_fix_rewrites_dockerfile_and_callers(tmp_path, hook_repo):
+def test_try_repo_check_fails_fix_rewrites_dockerfile_and_callers(tmp_path, hook_repo, _pc_warmup):
     repo = sample_repo(tmp_path / "app", {"Dockerfile": LEAKY, "compose.yaml": COMPOSE, "svc/Dockerfile": CLEAN})
     r = pre_commit(repo, tmp_path / "home", "try-repo", str(hook_repo[0]), "--ref", hook_repo[1], "--all-files")
     out = r.stdout
