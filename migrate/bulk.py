@@ -73,6 +73,7 @@ class Group:
 
     root: str  # absolute, real; patch paths are relative to it
     name: str  # as shown
+    key: str = ""
     args: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     callers: list = field(default_factory=list)
@@ -115,12 +116,32 @@ def plan(paths: list[str], excludes: tuple[str, ...]) -> list[Group]:
         g = groups.get(key)
         if g is None:
             name = "-" if key == "-" else display_path(root) if root != cwd else "."
-            g = groups[key] = Group(root, name)
+            g = groups[key] = Group(root, name, key=key)
         g.args.append(p)
+    out: list[Group] = []
     for g in groups.values():
-        g.files = discover(g.args, excludes)
-        g.callers = discover_callers(g.args, excludes)
-    return list(groups.values())
+        # A folder outside git holding repositories: each nested work tree is its own group.
+        roots: dict[str, str] = {}
+        files = discover(g.args, excludes, roots)
+        callers = discover_callers(g.args, excludes, roots)
+        subs: dict[str, Group] = {}
+
+        def group_of(path: str, g: Group = g, roots: dict = roots, subs: dict = subs) -> Group:
+            r = roots.get(os.path.normpath(path))
+            if r is None or r == g.root or g.key == "-":
+                return g
+            if r not in subs:
+                subs[r] = Group(r, display_path(r) if r != cwd else ".")
+            return subs[r]
+
+        for f in files:
+            group_of(f).files.append(f)
+        for c in callers:
+            group_of(c[0]).callers.append(c)
+        if g.files or g.callers or not subs:
+            out.append(g)
+        out.extend(subs.values())
+    return out
 
 
 def _in_root(path: str, root: str) -> str | None:

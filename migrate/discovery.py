@@ -87,38 +87,69 @@ def clear_caches() -> None:
 
 
 def iter_files(top: str, excludes: tuple[str, ...] = ()):
-    """(full path, file name) of the candidate files under folder ``top``: git's view
-    inside a work tree, else a walk; `SKIP_DIRS` and ``excludes`` (globs matched
-    against the path relative to ``top`` and against the name) left out."""
-    listing = _git_listing(os.path.abspath(top))
+    """(full path, file name, repository) of the candidate files under folder ``top``:
+    git's view inside a work tree, else a walk in which each nested work tree again
+    gets git's view; `SKIP_DIRS` and ``excludes`` (globs matched against the path
+    relative to ``top`` and against the name) left out. ``repository`` is the git
+    top level that listed the file (None: found by walking)."""
+    top_abs = os.path.abspath(top)
+    listing = _git_listing(top_abs)
     if listing is None:
-        for root, dirs, files in os.walk(top):
-            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS
-                             and not _excluded(os.path.relpath(os.path.join(root, d), top), excludes))
-            for name in sorted(files):
-                full = os.path.join(root, name)
-                if not _excluded(os.path.relpath(full, top), excludes):
-                    yield full, name
+        yield from _walk(top, "", excludes)
         return
+    repo = git_root(top_abs)
     for rel in listing:
         if rel.endswith("/"):  # an untracked repository inside this one: its own git view
             rel = rel.rstrip("/")
             if not _skipped(rel + "/x", excludes):
-                sub = os.path.join(top, rel)
-                for f, n in iter_files(sub, ()):
-                    if not _skipped(os.path.relpath(f, top).replace(os.sep, "/"), excludes):
-                        yield f, n
+                yield from _nested(top, rel, excludes)
             continue
         if _skipped(rel, excludes):
             continue
         full = os.path.join(top, *rel.split("/"))
         if os.path.isfile(full):  # not deleted from the work tree, not a submodule
-            yield full, rel.rsplit("/", 1)[-1]
+            yield full, rel.rsplit("/", 1)[-1], repo
 
 
-def discover(paths: list[str], excludes: tuple[str, ...] = ()) -> list[str]:
+def _nested(top: str, rel: str, excludes: tuple[str, ...]):
+    """Files of the repository at ``top/rel``, with ``excludes`` still relative to ``top``."""
+    for f, n, r in iter_files(os.path.join(top, rel), ()):
+        if not _skipped(os.path.relpath(f, top).replace(os.sep, "/"), excludes):
+            yield f, n, r
+
+
+def _walk(top: str, rel: str, excludes: tuple[str, ...]):
+    """os.walk's order (a folder's files, then its sub-folders, by name; symlinked
+    folders not entered), but a folder holding `.git` is listed by git."""
+    folder = os.path.join(top, rel) if rel else top
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError:
+        return
+    subdirs = []
+    for e in entries:
+        r = f"{rel}/{e.name}" if rel else e.name
+        try:
+            is_dir = e.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if e.name not in SKIP_DIRS and not _excluded(r, excludes) and not e.is_symlink():
+                subdirs.append(r)
+        elif not _excluded(r, excludes):
+            yield os.path.join(folder, e.name), e.name, None
+    for r in subdirs:
+        if os.path.lexists(os.path.join(top, r, ".git")):
+            yield from _nested(top, r, excludes)
+        else:
+            yield from _walk(top, r, excludes)
+
+
+def discover(paths: list[str], excludes: tuple[str, ...] = (), roots: dict | None = None) -> list[str]:
     """Files named on the command line are taken as they are (callers aside: see
-    `discover_callers`); directories are walked."""
+    `discover_callers`); directories are walked. ``roots`` (when given) receives
+    path -> git top level for files a git listing found."""
     out: list[str] = []
     seen: set[str] = set()
     for p in paths:
@@ -129,12 +160,14 @@ def discover(paths: list[str], excludes: tuple[str, ...] = ()) -> list[str]:
                 seen.add(p)
                 out.append(p)
             continue
-        for full, name in iter_files(p, excludes):
+        for full, name, repo in iter_files(p, excludes):
             if is_dockerfile_name(name):
                 norm = os.path.normpath(full)
                 if norm not in seen:
                     seen.add(norm)
                     out.append(norm)
+                    if roots is not None and repo is not None:
+                        roots[norm] = repo
     return out
 
 
@@ -207,9 +240,10 @@ def caller_root(path: str, walked: str | None) -> str:
     return os.path.abspath(walked) if walked else os.getcwd()
 
 
-def discover_callers(paths: list[str], excludes: tuple[str, ...] = ()) -> list[tuple[str, str, str]]:
+def discover_callers(paths: list[str], excludes: tuple[str, ...] = (),
+                     roots: dict | None = None) -> list[tuple[str, str, str]]:
     """(path, kind, repository root) of the callers named on the command line or found
-    in walked directories."""
+    in walked directories (a nested git repository is the root of its callers)."""
     out: list[tuple[str, str, str]] = []
     seen: set[str] = set()
     for p in paths:
@@ -221,7 +255,8 @@ def discover_callers(paths: list[str], excludes: tuple[str, ...] = ()) -> list[t
                 seen.add(p)
                 out.append((p, kind, caller_root(p, None)))
             continue
-        for full, name in iter_files(p, excludes):
+        top = os.path.realpath(p)
+        for full, name, repo in iter_files(p, excludes):
             full = os.path.normpath(full)
             if full in seen or is_dockerfile_name(name):
                 continue
@@ -230,5 +265,8 @@ def discover_callers(paths: list[str], excludes: tuple[str, ...] = ()) -> list[t
                 kind = "sh"
             if kind:
                 seen.add(full)
-                out.append((full, kind, caller_root(full, p)))
+                nested = repo is not None and repo != top and repo.startswith(top + os.sep)
+                out.append((full, kind, caller_root(full, repo if nested else p)))
+                if roots is not None and repo is not None:
+                    roots[full] = repo
     return out

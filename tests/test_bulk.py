@@ -244,3 +244,23 @@ def test_a_bug_on_one_file_does_not_end_the_run(tmp_path, monkeypatch):
     assert files["a/Dockerfile"]["findings"]
     assert "internal error (RuntimeError)" in files["b/Dockerfile"]["error"]["message"]
     assert "b/Dockerfile: internal error" in r.stderr
+
+
+def test_a_folder_of_repositories_outside_git_is_reported_per_repository(tmp_path):
+    work = tmp_path / "work"
+    make_repo(work / "repos" / "a", {"Dockerfile": LEAKY, ".gitignore": "out/\n"})
+    (work / "repos" / "a" / "out").mkdir()
+    (work / "repos" / "a" / "out" / "Dockerfile").write_text(LEAKY)  # ignored inside repository a
+    make_repo(work / "repos" / "b", {"svc/Dockerfile": CLEAN})
+    (work / "repos" / "loose").mkdir()
+    (work / "repos" / "loose" / "Dockerfile").write_text(LEAKY)  # not in any repository
+    out = tmp_path / "patches"
+    r = cli(["diff", "--format", "json", "--patch-dir", str(out), "repos"], cwd=work)
+    data = json.loads(r.stdout[r.stdout.index("{\n"):])
+    assert sorted(f["path"] for f in data["files"]) == ["repos/a/Dockerfile", "repos/b/svc/Dockerfile",
+                                                        "repos/loose/Dockerfile"]
+    repos = {g["repository"]: g["files"] for g in data["repositories"]}
+    assert repos == {"repos": 1, "repos/a": 1, "repos/b": 1}
+    # Repository a's patch is relative to its own root.
+    assert (out / "a.patch").read_text().startswith("diff --git a/Dockerfile b/Dockerfile\n")
+    assert (out / "repos.patch").read_text().startswith("diff --git a/loose/Dockerfile b/loose/Dockerfile\n")
