@@ -260,7 +260,13 @@ def run(mode: str, paths, fmt: str, settings, excludes: tuple[str, ...], stdin_f
     job = Job(mode, settings, write=(mode == "fix" and not dry), stdout_diff=(mode == "diff" or dry))
     jobs = default_jobs() if not jobs or jobs < 1 else jobs
     if patch_dir:
-        os.makedirs(patch_dir, exist_ok=True)
+        try:
+            os.makedirs(patch_dir, exist_ok=True)
+            probe = tempfile.NamedTemporaryFile(dir=patch_dir, prefix=".dm-probe-")
+            probe.close()
+        except OSError as exc:
+            err_console.print(f"error: --patch-dir {patch_dir}: {exc.strerror or exc}", markup=False)
+            return 2
 
     summary = StreamSummary()
     keep_all = fmt == "sarif"  # one document listing every finding

@@ -264,3 +264,12 @@ def test_a_folder_of_repositories_outside_git_is_reported_per_repository(tmp_pat
     # Repository a's patch is relative to its own root.
     assert (out / "a.patch").read_text().startswith("diff --git a/Dockerfile b/Dockerfile\n")
     assert (out / "repos.patch").read_text().startswith("diff --git a/loose/Dockerfile b/loose/Dockerfile\n")
+
+
+def test_patch_dir_that_cannot_be_written_is_a_usage_error(tmp_path):
+    (tmp_path / "Dockerfile").write_text(LEAKY)
+    (tmp_path / "taken").write_text("a file, not a folder\n")
+    r = cli(["diff", "--patch-dir", "taken", "."], cwd=tmp_path)  # click says so
+    assert r.exit_code == 2 and "taken" in r.stderr and r.stdout == ""
+    r = cli(["diff", "--patch-dir", "taken/sub", "."], cwd=tmp_path)  # and we do
+    assert r.exit_code == 2 and "error: --patch-dir taken/sub:" in r.stderr and r.stdout == ""
