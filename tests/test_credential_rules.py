@@ -180,3 +180,26 @@ def test_token_write_moves_into_later_readers_only_with_the_same_workdir():
     r = _run(moved)
     assert [(c, fixed) for c, _, fixed in _codes(r, "DM202")] == [("DM202", False)]
     assert "another WORKDIR" in [f for f in r.findings if f.code == "DM202"][0].message
+
+
+def test_prefilter_with_a_readable_context_is_a_superset():
+    from migrate.rules import RULES_BY_CODE
+
+    seen = 0
+    for case in cases():
+        settings = case.settings()
+        text = case.input
+        codes = {f.code for f in case.run().findings}
+        for code in ("DM201", "DM202"):
+            if code in codes:
+                assert not RULES_BY_CODE[code].quick_reject(text, settings), (case.id, code)
+                seen += case.context_dir is not None
+    # a COPY . . whose context holds a credential file, and nothing in the text hints at it
+    text = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n"
+    ctx = {"sub/.npmrc": "//r/:_authToken=npm_k3Vd9QzT2mW8xLp4Rb7Yc1Hn6Fs0Gj5Ua2Ee\n"}
+    settings = replace(DEFAULT_SETTINGS, read_context=ctx.get)
+    assert RULES_BY_CODE["DM201"].quick_reject(text, settings)  # not under the copied directory
+    moved = text.replace("COPY . .", "COPY sub/ ./")
+    assert not RULES_BY_CODE["DM201"].quick_reject(moved, settings)
+    assert [f.code for f in migrate_source(moved, settings).findings] == ["DM201"]
+    assert seen >= 5

@@ -59,11 +59,35 @@ _HINT = re.compile(
 _COPY_LINE = re.compile(r"(?im)^[^\S\n]*(?:onbuild[^\S\n]+)?(?:copy|add)[^\S\n]")
 
 
+_COPY_ARGS = re.compile(r"(?im)^[^\S\n]*(?:onbuild[^\S\n]+)?(?:copy|add)[^\S\n]+(.*)$")
+
+
 def may_copy_credentials(text: str, settings: Settings) -> bool:
-    """Superset of what DM201 reports (see prefilter.py)."""
+    """Superset of what DM201 reports (see prefilter.py): a credential-looking name, or (when the build
+    context is readable) a copied directory whose context holds one of the probed credential files."""
     if not _COPY_LINE.search(text):
         return False
-    return settings.read_context is not None or bool(_HINT.search(text))
+    if _HINT.search(text):
+        return True
+    read = settings.read_context
+    if read is None:
+        return False
+    for m in _COPY_ARGS.finditer(text):
+        line = m.group(1).strip()
+        if line.endswith(("\\", "`")) or line.startswith("["):
+            return True  # continued or JSON form: let the rule look
+        words = [w.strip("\"'") for w in line.split() if not w.startswith("--")]
+        for src in words[:-1]:
+            if _is_remote(src) or any(c in src for c in "*?[$"):
+                continue
+            base = context_path(src)
+            for probe in PROBE_NAMES:
+                try:
+                    if read(probe if base == "." else posixpath.join(base, probe)) is not None:
+                        return True
+                except Exception:  # pragma: no cover - a reader must not break the pure core
+                    return True
+    return False
 
 
 @dataclass
