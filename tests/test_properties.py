@@ -99,3 +99,23 @@ def test_recorded_steps_reproduce_the_output():
     r = migrate_source(SAMPLE)
     with pytest.raises(AssertionError):
         check_untouched(parse(SAMPLE), replace(r, steps=r.steps[:-1] if len(r.steps) > 1 else []))
+
+
+# Inputs `python -m fuzz` found, kept as regressions (each disagreed with BuildKit's parser).
+FOUND = [
+    # extractBuilderFlags reads bytes: U+00A0 is no space to it, so this RUN has no flags.
+    ("RUN \xa0--mount=type=secret,id=x ", lambda df: df.instructions[0].flags == []),
+    # An open quote makes BuildKit's lexer fail: no heredoc, the next lines are instructions.
+    ("FROM alpine\nRUN <<'E `\nF'\nE F\n", lambda df: [i.cmd for i in df.instructions] == ["FROM", "RUN", "F'", "E"]),
+    ("FROM alpine\nRUN <<EOF ${a\nx\nEOF\n", lambda df: df.instructions[1].heredocs == []),
+    ("#!/usr/bin/env -S docker build -f\n# escape=`\nFROM `\nalpine\nRUN <<'E `\nF'\nE F\nRUN\n",
+     lambda df: df.escape == "\\"),
+]
+
+
+@pytest.mark.parametrize("text,expect", FOUND)
+def test_fuzz_findings_stay_fixed(text, expect):
+    df = check_model(text)
+    assert df is not None and expect(df)
+    check_oracle(text, df)
+    check_migrate(text)

@@ -22,7 +22,9 @@ from .model import (
     Trivia,
     Word,
 )
-from .words import GO_SPACE, RE_WS_CHARS, builder_flags, name_value_words, shell_words, unquote_shell_word
+from .words import (
+    GO_SPACE, RE_WS_CHARS, builder_flags, name_value_words, shell_words, shell_words_complete, unquote_shell_word,
+)
 
 VALID_DIRECTIVES = frozenset({"syntax", "escape", "check"})
 HEREDOC_COMMANDS = frozenset({"RUN", "COPY", "ADD"})
@@ -250,7 +252,7 @@ class _Parser:
         instr.header_end = header_end
         # Heredocs follow the instruction's own lines.
         if "<<" in logical and self.can_contain_heredoc(instr):
-            for word in shell_words(logical):
+            for word in shell_words_complete(logical) or ():
                 doc = self.heredoc_from_word(word.text, first)
                 if doc is None:
                     continue

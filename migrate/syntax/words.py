@@ -18,37 +18,63 @@ GO_SPACE = frozenset(
 RE_WS_CHARS = frozenset("\t\v\f\r ")
 
 
+# extractBuilderFlags reads the line byte by byte (`rune(line[pos])`): only
+# these bytes are spaces to it (ASCII whitespace, and 0x85/0xA0, which in UTF-8
+# only occur inside a multi-byte character, splitting it).
+_FLAG_SPACE_BYTES = frozenset(b"\t\n\v\f\r \x85\xa0")
+
+
 def builder_flags(line: str, start: int) -> tuple[list[Word], int]:
     """Parse leading ``--flag`` words of ``line[start:]``.
 
     Returns the decoded flag words (quotes and backslashes removed, as BuildKit
     does) with their raw logical spans, and the offset where the remaining
-    arguments start (``len(line)`` when nothing remains).
+    arguments start (``len(line)`` when nothing remains). Works on the UTF-8
+    bytes, as BuildKit does, so a non-ASCII space (U+00A0) is no separator.
     """
+    if line.isascii():
+        return _builder_flags(line.encode("ascii"), start, None, len(line))
+    tail = line[start:]
+    data = tail.encode("utf-8", "surrogatepass")
+    b2c = [0] * (len(data) + 1)  # byte offset -> char offset (inside a character: the next one)
+    pos = 0
+    for i, ch in enumerate(tail):
+        w = len(ch.encode("utf-8", "surrogatepass"))
+        for k in range(w):
+            b2c[pos + k] = start + i + (1 if k else 0)
+        pos += w
+    b2c[pos] = start + len(tail)
+    return _builder_flags(data, 0, b2c, len(line))
+
+
+def _builder_flags(line: bytes, start: int, b2c: list[int] | None, n_chars: int) -> tuple[list[Word], int]:
+    def at(p: int) -> int:
+        return p if b2c is None else b2c[p]
+
     words: list[Word] = []
     n = len(line)
     pos = start
     while True:
-        while pos < n and line[pos] in GO_SPACE:
+        while pos < n and line[pos] in _FLAG_SPACE_BYTES:
             pos += 1
         if pos >= n:
-            return words, n
-        if not (line[pos] == "-" and pos + 1 < n and line[pos + 1] == "-"):
-            return words, pos
+            return words, n_chars
+        if not (line[pos] == 0x2D and pos + 1 < n and line[pos + 1] == 0x2D):
+            return words, at(pos)
         word_start = pos
-        decoded: list[str] = []
-        quote = ""
+        decoded = bytearray()
+        quote = 0
         blank_ok = False
         while pos < n:
             ch = line[pos]
             if quote:
                 if ch == quote:
-                    quote = ""
+                    quote = 0
                     pos += 1
                     continue
-                if ch == "\\":
+                if ch == 0x5C:
                     if pos + 1 == n:
-                        quote = ""
+                        quote = 0
                         pos += 1
                         continue
                     pos += 1
@@ -56,14 +82,14 @@ def builder_flags(line: str, start: int) -> tuple[list[Word], int]:
                 decoded.append(ch)
                 pos += 1
                 continue
-            if ch in GO_SPACE:
+            if ch in _FLAG_SPACE_BYTES:
                 break
-            if ch in "'\"":
+            if ch in (0x27, 0x22):
                 quote = ch
                 blank_ok = True
                 pos += 1
                 continue
-            if ch == "\\":
+            if ch == 0x5C:
                 if pos + 1 == n:
                     pos += 1
                     continue
@@ -71,12 +97,12 @@ def builder_flags(line: str, start: int) -> tuple[list[Word], int]:
                 ch = line[pos]
             decoded.append(ch)
             pos += 1
-        text = "".join(decoded)
+        text = decoded.decode("utf-8", "replace")
         if text == "--":
             # `--` ends the flags; the rest starts at the following whitespace.
-            return words, pos
+            return words, at(pos)
         if blank_ok or text:
-            words.append(Word(text, word_start, pos))
+            words.append(Word(text, at(word_start), at(pos)))
 
 
 def name_value_words(line: str, start: int, end: int, escape: str) -> list[Word]:
@@ -164,6 +190,37 @@ def shell_words(line: str, start: int = 0, end: int | None = None) -> list[Word]
         pos = min(pos, end)
         words.append(Word(line[word_start:pos], word_start, pos))
     return words
+
+
+def shell_words_complete(line: str) -> list[Word] | None:
+    """`shell_words`, or None when a quote or `${` is left open: BuildKit's lexer
+    then fails, and the parser (which ignores that error) finds no heredocs."""
+    n = len(line)
+    pos = 0
+    while pos < n:
+        ch = line[pos]
+        if ch == "\\":
+            pos += 2
+        elif ch == "'":
+            close = line.find("'", pos + 1)
+            if close < 0:
+                return None
+            pos = close + 1
+        elif ch == '"':
+            pos += 1
+            while pos < n and line[pos] != '"':
+                pos += 2 if line[pos] == "\\" else 1
+            if pos >= n:
+                return None
+            pos += 1
+        elif ch == "$" and pos + 1 < n and line[pos + 1] == "{":
+            close = line.find("}", pos + 2)
+            if close < 0:
+                return None
+            pos = close + 1
+        else:
+            pos += 1
+    return shell_words(line)
 
 
 def unquote_shell_word(raw: str) -> tuple[str, bool]:
