@@ -111,6 +111,8 @@ def read_source(path: str) -> SourceFile:
 
 def clean_stale_temps(directory: str) -> None:
     """Remove temporary files a killed run left in ``directory`` (their writer is gone)."""
+    if os.name == "nt":  # os.kill(pid, 0) is no liveness probe there (it sends CTRL_C_EVENT)
+        return
     try:
         names = os.listdir(directory)
     except OSError:
