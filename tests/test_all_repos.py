@@ -11,7 +11,10 @@ import sys
 
 import pytest
 
-pytest.importorskip("all_repos")
+if os.environ.get("CI") == "true":
+    import all_repos  # noqa: F401  (in CI the `test` extra installs it: a missing package fails, not skips)
+else:
+    pytest.importorskip("all_repos")
 
 LEAKY = "FROM alpine:3.20\nARG THEPASSWORD\nRUN ./use_secret.sh\n"
 FIXED = ("# syntax=docker/dockerfile:1\nFROM alpine:3.20\n"
