@@ -5,7 +5,7 @@
 
 Builds a corpus in a temporary directory from ../shared/corpus/ (clean, unsafe,
 migrated Dockerfiles) replicated until there are --files of them; every copy is
-made unique (a `# replica N` comment is appended), so nothing can be answered
+made unique (a `# replica N, copy M` comment is appended), so nothing can be answered
 from a content cache. Without the shared corpus, golden/*/*/in.Dockerfile are
 replicated instead. Then, in one run, each as a subprocess (process start
 included), with a warm page cache:
@@ -83,7 +83,8 @@ def build(dest: str, n: int) -> tuple[list[str], str]:
             target = os.path.join(d, name if name != "in.Dockerfile" else f"{i:04d}.Dockerfile")
             sep = b"" if raw.endswith(b"\n") or not raw else b"\n"
             with open(target, "wb") as f:
-                f.write(raw + sep + f"# replica {replica}\n".encode())
+                # The copy number too: the source files themselves may repeat (golden/ does).
+                f.write(raw + sep + f"# replica {replica}, copy {len(out)}\n".encode())
             out.append(target)
         replica += 1
     return out, origin
