@@ -16,6 +16,8 @@ from .settings import Settings
 # [^\S\n]: any blank but the newline (BuildKit trims all Unicode spaces).
 _DECLARATION = re.compile(r"(?im)^[^\S\n]*(?:onbuild[^\S\n]+)*(?:arg|env)[^\S\n]+(.*)$")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Go's unicode.IsSpace (Python's str.split would also split at \x1c-\x1f).
+_GO_BLANKS = re.compile("[\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
 _ASSIGNED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=")
 
 
@@ -28,6 +30,12 @@ def may_declare_secret(text: str, settings: Settings) -> bool:
             return True  # continued declaration, or a credentialed URL default
         for name in _IDENT.findall(line):
             if classify_name(name, None, policy) is not None:
+                return True
+        # Whole words too: BuildKit names are anything up to a blank or `=` (`A]PWD` is
+        # one name, and a secret one, though neither `A` nor `PWD` is).
+        for word in _GO_BLANKS.split(line):
+            name = word.split("=", 1)[0]
+            if name and not _IDENT.fullmatch(name) and classify_name(name, None, policy) is not None:
                 return True
     return False
 

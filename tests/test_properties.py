@@ -110,6 +110,10 @@ FOUND = [
     ("FROM alpine\nRUN <<EOF ${a\nx\nEOF\n", lambda df: df.instructions[1].heredocs == []),
     ("#!/usr/bin/env -S docker build -f\n# escape=`\nFROM `\nalpine\nRUN <<'E `\nF'\nE F\nRUN\n",
      lambda df: df.escape == "\\"),
+    # (atheris) The prefilter must see whole BuildKit names: `A]PWD` is secret, `A` and `PWD` are not.
+    ("ARG\tF\x00\x0fR]\x01\x05PWD\n\n\nUR#\n\\\x7f\x00M\tb+?", lambda df: True),
+    ("FROM a\nARG A]PWD\nRUN x\n", lambda df: True),
+    ("FROM a\nARG A\x1cPWD\nRUN x\n", lambda df: True),
 ]
 
 
