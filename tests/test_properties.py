@@ -114,6 +114,7 @@ FOUND = [
     ("ARG\tF\x00\x0fR]\x01\x05PWD\n\n\nUR#\n\\\x7f\x00M\tb+?", lambda df: True),
     ("FROM a\nARG A]PWD\nRUN x\n", lambda df: True),
     ("FROM a\nARG A\x1cPWD\nRUN x\n", lambda df: True),
+    ("\nARG\x0b\"+\x00\x00\x00\x10z \x00\x00\x00\x0ePWD", lambda df: True),
 ]
 
 
