@@ -34,8 +34,8 @@ def may_declare_secret(text: str, settings: Settings) -> bool:
         # Whole words too: BuildKit names are anything up to a blank or `=` (`A]PWD` is
         # one name, and a secret one, though neither `A` nor `PWD` is).
         name_part = line.split("=", 1)[0]
-        if "'" in name_part or '"' in name_part:
-            return True  # a quoted name may hold blanks: leave it to the parser
+        if any(c in name_part for c in "'\"\\`"):
+            return True  # a quoted or escaped name may hold blanks: leave it to the parser
         for word in _GO_BLANKS.split(line):
             name = word.split("=", 1)[0]
             if name and not _IDENT.fullmatch(name) and classify_name(name, None, policy) is not None:
