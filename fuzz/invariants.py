@@ -231,14 +231,13 @@ def check_untouched(df: Dockerfile, result: Result) -> None:
         pos = e
     if any_fix and insert_at >= len(text):
         pieces.append(("directive", None))
-    # A removed last node without a final newline takes the newline before it.
+    # A removed last node without a final newline takes the newline before it
+    # (pass after pass: removing the last nodes one by one).
     if pieces and pieces[-1][0] == "free" and not text.endswith("\n"):
         for k in range(len(pieces) - 2, -1, -1):
             kind, lit = pieces[k]
             if kind == "keep":
                 pieces[k] = ("keep", lit.rstrip("\n").removesuffix("\r") if lit.endswith("\n") else lit)
-                break
-            if kind == "free":
                 break
     # Merge neighbours.
     merged: list[tuple[str, str | None]] = []

@@ -116,6 +116,8 @@ FOUND = [
     ("FROM a\nARG A\x1cPWD\nRUN x\n", lambda df: True),
     ("\nARG\x0b\"+\x00\x00\x00\x10z \x00\x00\x00\x0ePWD", lambda df: True),
     ("ARG A\x15T\x15\x00\x00\\ \x00\x00\x04PWD)\x00\\==)", lambda df: True),
+    # (atheris; an invariant bug) Two passes each remove a last node of a file without a final newline.
+    ("X\nARG AUTH={x\nARG AUTH=x", lambda df: True),
 ]
 
 
