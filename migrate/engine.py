@@ -214,7 +214,11 @@ def migrate_source(text: str, settings: Settings = DEFAULT_SETTINGS, path: str |
         current = check(current_df, settings, path)
     else:
         if _select_fixes(current):
-            result.notes.append(f"fixes did not settle after {settings.max_passes} passes")
+            # A half-migrated file would change again on the next run: leave it alone.
+            result.notes.append(f"fixes did not settle after {settings.max_passes} passes; file left unchanged")
+            current_text, current_df, current = text, df, first
+            result.steps = []
+            hints = {}
 
     remaining = {(f.code, f.subject) for f in current}
     for f in first:

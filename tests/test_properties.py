@@ -118,6 +118,9 @@ FOUND = [
     ("ARG A\x15T\x15\x00\x00\\ \x00\x00\x04PWD)\x00\\==)", lambda df: True),
     # (atheris; an invariant bug) Two passes each remove a last node of a file without a final newline.
     ("X\nARG AUTH={x\nARG AUTH=x", lambda df: True),
+    # (atheris) More passes than `max_passes` would need: the file is left unchanged, so a
+    # second run is a no-op too.
+    ("ARG a" + " PAT b" * 12, lambda df: True),
 ]
 
 
