@@ -49,6 +49,13 @@ def _lstrip_go(s: str) -> str:
     return s[i:]
 
 
+def _rstrip_go(s: str) -> str:
+    j = len(s)
+    while j > 0 and s[j - 1] in GO_SPACE:
+        j -= 1
+    return s[:j]
+
+
 def _trim_newline(s: str) -> str:
     return s.rstrip("\r\n")
 
@@ -510,12 +517,12 @@ def may_raise(text: str) -> bool:
     if _JSON_NON_STRING.search(view) or not _HAS_INSTRUCTION.search(view):
         return True
     for m in _NAME_VAL_LINE.finditer(view):
-        rest = m.group(1).rstrip()
+        rest = _rstrip_go(m.group(1))  # Go's spaces: \x1c-\x1f are none to BuildKit
         if rest.endswith(("\\", "`")) or "#" in rest:
             return True
-        if rest and not rest[0].isspace():
+        if rest and rest[0] not in RE_WS_CHARS:
             continue  # e.g. `ENVIRONMENT`: another word, not this instruction
-        rest = rest.strip()
+        rest = _lstrip_go(rest)
         try:
             _check_name_val(rest, 0, len(rest), "\\", "ENV", 1)
         except DockerfileSyntaxError:
