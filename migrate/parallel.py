@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections import deque
 from dataclasses import dataclass, field, replace
 
@@ -84,15 +85,48 @@ class Job:
     stdout_diff: bool
 
 
+# Entries of build-context folders, shared by the Dockerfiles of a folder: root -> (mtime_ns of the
+# folder, when it was listed, names). Reused only while the folder's mtime is unchanged and was already
+# a second old when listed (a change after the listing then moves the mtime, whatever its granularity).
+_LISTINGS: dict[str, tuple[int, int, frozenset[str]]] = {}
+
+
+def _listing(root: str) -> frozenset[str] | None:
+    try:
+        mtime = os.stat(root).st_mtime_ns
+        known = _LISTINGS.get(root)
+        if known is not None and known[0] == mtime and mtime < known[1] - 1_000_000_000:
+            return known[2]
+        now = time.time_ns()
+        names = frozenset(os.listdir(root))
+    except OSError:
+        return None
+    if len(_LISTINGS) >= 4096:
+        _LISTINGS.clear()  # bounded memory on huge runs
+    _LISTINGS[root] = (mtime, now, names)
+    return names
+
+
 def context_reader(dockerfile_path: str):
     """Read-only access to files of the build context (the Dockerfile's folder)."""
-    root = os.path.realpath(os.path.dirname(os.path.abspath(dockerfile_path)))
+    where: list = []  # root, prefix, names: worked out on the first probe (most files never probe)
 
     def read(rel: str) -> str | None:
-        # Most probes are for files that do not exist: one stat answers those; the
-        # (costlier) symlink resolution only for files that do.
+        # Most probes are for files that do not exist: the listing of the context folder
+        # answers those; a stat and the (costlier) symlink resolution only for files that may exist.
+        if not where:
+            root = os.path.realpath(os.path.dirname(os.path.abspath(dockerfile_path)))
+            where.extend((root, root + os.sep, _listing(root)))
+        root, prefix, listed = where
+        if listed is not None and ".." not in rel and not rel.startswith("/") and \
+                rel.split("/", 1)[0] not in listed and rel.split("/", 1)[0] not in ("", "."):
+            return None  # a plain relative name whose first component the folder does not hold
         full = os.path.normpath(os.path.join(root, rel))
-        if not (full == root or full.startswith(root + os.sep)) or not os.path.isfile(full):
+        if not full.startswith(prefix):
+            return None  # the root itself, or outside the context
+        if listed is not None and full[len(prefix):].split(os.sep, 1)[0] not in listed:
+            return None
+        if not os.path.isfile(full):
             return None
         full = os.path.realpath(full)
         if not (full == root or full.startswith(root + os.sep)):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from .memo import same_text_memo
 from .secrets import classify_name, find_credential_literals
 from .settings import Settings
 
@@ -19,11 +20,16 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Go's unicode.IsSpace (Python's str.split would also split at \x1c-\x1f).
 _GO_BLANKS = re.compile("[\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
 _ASSIGNED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=")
+_ASSIGNED_RUN = re.compile(r"(?<![A-Za-z0-9_])([A-Za-z0-9_]+)=")
 
 
 def may_declare_secret(text: str, settings: Settings) -> bool:
     """Could an ARG/ENV in ``text`` carry a secret-named variable?"""
-    policy = settings.secret_policy
+    return _may_declare_secret(text, settings.secret_policy)
+
+
+@same_text_memo
+def _may_declare_secret(text: str, policy) -> bool:
     for m in _DECLARATION.finditer(text):
         line = m.group(1).rstrip()
         if line.endswith(("\\", "`")) or "@" in line:
@@ -46,7 +52,10 @@ def may_declare_secret(text: str, settings: Settings) -> bool:
 def may_assign_secret(text: str, settings: Settings) -> bool:
     """Could a shell `NAME=value` anywhere in ``text`` set a secret-named variable?"""
     policy = settings.secret_policy
-    return any(classify_name(name, None, policy) is not None for name in set(_ASSIGNED.findall(text)))
+    # _ASSIGNED.findall, in linear time: a match is the run of [A-Za-z0-9_] before a `=` from its
+    # first letter or underscore on (leading digits dropped).
+    names = {run.lstrip("0123456789") for run in _ASSIGNED_RUN.findall(text)} if "=" in text else ()
+    return any(classify_name(name, None, policy) is not None for name in names if name)
 
 
 def may_hold_literal(text: str, settings: Settings) -> bool:

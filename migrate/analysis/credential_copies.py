@@ -56,6 +56,20 @@ _HINT = re.compile(
     r"(?i)npmrc|yarnrc|pypirc|pip\.(?:conf|ini)|netrc|credential|\.docker|dockercfg|\.aws|\.gem|nuget|"
     r"settings|auth\.json|\.env|kube|\.pem|\.key|\.p12|\.pfx|\.jks|\.bcfks|keystore|\.json|secret|creds"
 )
+# _HINT's alternatives are all literal: substrings of the lower-cased text (ASCII texts; others take _HINT).
+_HINT_WORDS = ("npmrc", "yarnrc", "pypirc", "pip.conf", "pip.ini", "netrc", "credential", ".docker", "dockercfg",
+               ".aws", ".gem", "nuget", "settings", "auth.json", ".env", "kube", ".pem", ".key", ".p12", ".pfx",
+               ".jks", ".bcfks", "keystore", ".json", "secret", "creds")
+
+
+def _hint(text: str) -> bool:
+    """``_HINT.search(text)``, faster."""
+    if not text.isascii():
+        return _HINT.search(text) is not None
+    low = text.lower()
+    return any(w in low for w in _HINT_WORDS)
+
+
 _COPY_LINE = re.compile(r"(?im)^[^\S\n]*(?:onbuild[^\S\n]+)?(?:copy|add)[^\S\n]")
 
 
@@ -67,11 +81,12 @@ def may_copy_credentials(text: str, settings: Settings) -> bool:
     context is readable) a copied directory whose context holds one of the probed credential files."""
     if not _COPY_LINE.search(text):
         return False
-    if _HINT.search(text):
+    if _hint(text):
         return True
     read = settings.read_context
     if read is None:
         return False
+    probed: set[str] = set()
     for m in _COPY_ARGS.finditer(text):
         line = m.group(1).strip()
         if line.endswith(("\\", "`")) or line.startswith("["):
@@ -81,6 +96,9 @@ def may_copy_credentials(text: str, settings: Settings) -> bool:
             if _is_remote(src) or any(c in src for c in "*?[$"):
                 continue
             base = context_path(src)
+            if base in probed:
+                continue  # asked already (the answers were all "no")
+            probed.add(base)
             for probe in PROBE_NAMES:
                 try:
                     if read(probe if base == "." else posixpath.join(base, probe)) is not None:
@@ -314,13 +332,14 @@ def _probe_dir(scan: _Scan, stage: Stage, spec: CopySpec, src: str, explicit: se
     out = []
     for probe in PROBE_NAMES:
         rel = probe if rel_dir == "." else posixpath.join(rel_dir, probe)
+        # Most probed files do not exist: ask that first (the checks are independent).
+        text = scan.context_text(rel)
+        if text is None:
+            continue
         if rel in explicit or scan.ignored(rel) or _excluded_by_flags(spec.instr, rel):
             continue
         kind = kind_of_name(rel, is_source=True, tools=scan.tools)
         if kind is None:
-            continue
-        text = scan.context_text(rel)
-        if text is None:
             continue
         content = inspect_content(kind, text)
         if content.verdict != "secret":

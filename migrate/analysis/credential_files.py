@@ -20,6 +20,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..secrets import classify_name, find_credential_literals
 
@@ -119,6 +120,15 @@ def _public_or_template(name: str) -> bool:
 
 def kind_of_name(path: str, *, is_source: bool, tools: frozenset[str] = frozenset()) -> CredentialKind | None:
     """Credential kind of a file path (context-relative source or absolute destination)."""
+    kind = _kind_of_name(path, is_source)
+    if type(kind) is tuple:  # a name that is a credential only when the Dockerfile uses the tool
+        kind, needs = kind
+        return kind if tools & set(needs) else None
+    return kind
+
+
+@lru_cache(maxsize=4096)  # a pure function of its arguments, asked the same names for every file
+def _kind_of_name(path: str, is_source: bool) -> CredentialKind | tuple | None:
     path = path.rstrip("/")
     name = posixpath.basename(path)
     if not name or name in (".", ".."):
@@ -132,8 +142,7 @@ def kind_of_name(path: str, *, is_source: bool, tools: frozenset[str] = frozense
     if lower in _EXACT:
         return _EXACT[lower]
     if lower in _GENERIC:
-        kind, needs = _GENERIC[lower]
-        return kind if tools & set(needs) else None
+        return _GENERIC[lower]  # (kind, tools): kind_of_name decides
     if _public_or_template(lower):
         return None
     if _DOTENV_VARIANT.match(lower) and lower not in (".env.local.example",):

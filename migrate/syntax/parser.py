@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 
+from ..memo import same_text_memo
 from .model import (
     Directive,
     Dockerfile,
@@ -489,6 +490,7 @@ _CONTINUATION = re.compile(
 _HAS_INSTRUCTION = re.compile(r"(?m)^[^\S\n]*[^\s#]")
 
 
+@same_text_memo  # the prefilter and may_raise ask for the same file's view
 def logical_view(text: str) -> str:
     """The text as BuildKit's line logic sees it, for cheap line-based scans:
     BOM dropped, continuation lines joined with the comment and empty lines
