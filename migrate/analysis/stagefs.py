@@ -19,6 +19,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
+from ..memo import same_text_memo
 from ..syntax import Dockerfile, Instruction, Stage, name_value_pairs
 from ..syntax.words import unquote_shell_word
 
@@ -100,6 +101,7 @@ def _parent_stage(df: Dockerfile, stage: Stage) -> Stage | None:
     return None
 
 
+@same_text_memo  # DM201 and DM202 both ask, about the same parsed file (object identity)
 def stage_states(df: Dockerfile) -> dict[int, FsState]:
     """State in effect *before* each instruction, by ``id(instr)``; a stage
     built FROM an earlier stage starts from that stage's final state."""

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from operator import itemgetter
+
+_first = itemgetter(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +121,7 @@ class Instruction:
 
     def source_offset(self, logical_offset: int) -> int:
         """Map an offset of the logical line to an offset of the source."""
-        starts = [piece[0] for piece in self.logical_map]
-        i = bisect.bisect_right(starts, logical_offset) - 1
+        i = bisect.bisect_right(self.logical_map, logical_offset, key=_first) - 1
         if i < 0:
             i = 0
         lstart, sstart = self.logical_map[i]

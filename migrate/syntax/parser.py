@@ -43,11 +43,11 @@ class DockerfileSyntaxError(ValueError):
         self.message = message
 
 
+_GO_SPACE_CHARS = "".join(sorted(GO_SPACE))
+
+
 def _lstrip_go(s: str) -> str:
-    i = 0
-    while i < len(s) and s[i] in GO_SPACE:
-        i += 1
-    return s[i:]
+    return s.lstrip(_GO_SPACE_CHARS)
 
 
 def _rstrip_go(s: str) -> str:
