@@ -124,6 +124,9 @@ FOUND = [
     # (fuzz) \x1f is no space to Go: `ENV \x1f` is an error the prefilter must not hide.
     ("ENV \x1f", lambda df: True),
     ("FROM a\nENV \x1c\n", lambda df: True),
+    # (fuzz) Go's text/scanner skips a BOM at the start of the heredoc name.
+    ("RUN <<\ufeff", lambda df: df.instructions[0].heredocs == []),
+    ("FROM a\nRUN <<\ufeffX\nX\n", lambda df: [h.name for h in df.instructions[1].heredocs] == ["X"]),
 ]
 
 

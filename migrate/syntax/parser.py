@@ -378,7 +378,8 @@ class _Parser:
         rest = m.group(3)
         if not rest:
             return None
-        parts = shell_words(rest)
+        # BuildKit lexes the name with Go's text/scanner, which skips a BOM first.
+        parts = shell_words(rest[1:] if rest.startswith(BOM) else rest)
         if len(parts) != 1:
             return None
         name, quoted = unquote_shell_word(parts[0].text)
