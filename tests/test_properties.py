@@ -127,6 +127,10 @@ FOUND = [
     # (fuzz) Go's text/scanner skips a BOM at the start of the heredoc name.
     ("RUN <<\ufeff", lambda df: df.instructions[0].heredocs == []),
     ("FROM a\nRUN <<\ufeffX\nX\n", lambda df: [h.name for h in df.instructions[1].heredocs] == ["X"]),
+    # (fuzz) ENV flags: the name/value check applies to what follows them.
+    ("ENV --FROM alpine\n", lambda df: True),
+    ("ENV\x0c--\x0c~\x0c", lambda df: True),
+    ("FROM a\nENV --  a b\n", lambda df: True),
 ]
 
 

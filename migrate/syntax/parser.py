@@ -428,7 +428,7 @@ def _check_name_val(logical: str, start: int, end: int, escape: str, key: str, l
     if not words:
         return
     if "=" not in words[0].text:
-        rest = logical[start:end]
+        rest = _lstrip_go(logical[start:end])  # after `--` the arguments start with a blank
         if not any(ch in RE_WS_CHARS for ch in rest):
             raise DockerfileSyntaxError(line, f"{key} must have two arguments")
         return
@@ -526,6 +526,7 @@ def may_raise(text: str) -> bool:
         if rest and rest[0] not in RE_WS_CHARS:
             continue  # e.g. `ENVIRONMENT`: another word, not this instruction
         rest = _lstrip_go(rest)
+        rest = rest[builder_flags(rest, 0)[1]:]  # `ENV --flag name`: BuildKit checks what follows the flags
         try:
             _check_name_val(rest, 0, len(rest), "\\", "ENV", 1)
         except DockerfileSyntaxError:
