@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from .discovery import clear_caches, discover, discover_callers, display_path, git_root
 from .parallel import Job, Outcome, Task, default_jobs, process_guarded, run_tasks
-from .report import FileReport
+from .report import FileReport, file_json
 
 # Files kept for the final text summary ("Build with:", migration summary); the rest are counted.
 LISTED_MAX = 200
@@ -449,21 +449,6 @@ class _Single:
 
     def __init__(self, fr: FileReport):
         self.files = [fr]
-
-
-def file_json(fr: FileReport) -> dict:
-    """One entry of the JSON report's `files` (see report.to_json)."""
-    if fr.result is not None:
-        d = fr.result.to_json(fr.path)
-        if d.get("error"):
-            d["error"]["message"] = fr.error_text()
-    else:
-        d = {"path": fr.path, "changed": False, "findings": [], "build_requirements": [],
-             "error": {"line": fr.error_line, "message": fr.error_text()}}
-    d["written"] = fr.written
-    if fr.kind != "dockerfile":
-        d["kind"] = fr.kind
-    return d
 
 
 def _file_report(out: Outcome) -> FileReport:

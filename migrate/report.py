@@ -121,20 +121,25 @@ def write_text_footer(summary: RunSummary, console: Console, mode: str) -> None:
             console.print(Text(line, style="bold" if i == 0 else ""), soft_wrap=True, highlight=False)
 
 
+def file_json(fr: FileReport) -> dict:
+    """One entry of the JSON report's `files`."""
+    if fr.result is not None:
+        d = fr.result.to_json(fr.path)
+        if d.get("error"):
+            d["error"]["message"] = fr.error_text()
+    else:
+        d = {"path": fr.path, "changed": False, "findings": [], "build_requirements": [],
+             "error": {"line": fr.error_line, "message": fr.error_text()}}
+    d["written"] = fr.written
+    if fr.kind != "dockerfile":
+        d["kind"] = fr.kind
+    return d
+
+
 def to_json(summary: RunSummary) -> dict:
     files = []
     for fr in summary.files:
-        if fr.result is not None:
-            d = fr.result.to_json(fr.path)
-            if d.get("error"):
-                d["error"]["message"] = fr.error_text()
-        else:
-            d = {"path": fr.path, "changed": False, "findings": [], "build_requirements": [],
-                 "error": {"line": fr.error_line, "message": fr.error_text()}}
-        d["written"] = fr.written
-        if fr.kind != "dockerfile":
-            d["kind"] = fr.kind
-        files.append(d)
+        files.append(file_json(fr))
     return {
         "version": 1,
         "tool": {"name": "dockerfile-migrate", "version": __version__},

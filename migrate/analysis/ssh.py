@@ -36,6 +36,8 @@ from ..syntax import Dockerfile, Instruction, Stage, name_value_pairs
 from ..syntax.words import unquote_shell_word
 from .shell import references
 from .shell_script import Command, Item, Script, split_script
+from .stagefs import descendants as _descendants
+from .stagefs import is_final_lineage as reaches_final
 
 COPIED_CODE, VAR_CODE, HACK_CODE = "DM301", "DM302", "DM303"
 
@@ -850,19 +852,6 @@ def copy_words(instr: Instruction) -> list[tuple[str, int, int]]:
 # --------------------------------------------------------------------------- stage relations
 
 
-def _descendants(df: Dockerfile, stage: Stage) -> list[Stage]:
-    out: list[Stage] = []
-    names = {stage.name, str(stage.index)} - {None}
-    for s in df.stages[stage.index + 1:]:
-        if s.base.lower() in names:
-            out.append(s)
-            names |= {s.name, str(s.index)} - {None}
-    return out
-
-
-def reaches_final(df: Dockerfile, stage: Stage) -> bool:
-    final = df.stages[-1]
-    return final.index == stage.index or any(s.index == final.index for s in _descendants(df, stage))
 
 
 def stage_label(stage: Stage) -> str:
