@@ -53,7 +53,7 @@ from ..secrets import find_credential_literals, mask_value
 from .base import CallerContext, CallerRule
 from .compose_edit import ComposeEditor, Move, Plan, Unsupported, arg_entries, same_meaning
 from .needs import Needs
-from .yamltext import Lines, YAMLError, load, own_keys
+from .yamltext import NOT_YAML, Lines, YAMLError, load, load_or_note, own_keys
 
 _INTERP = re.compile(r"^\$(?:\{(?P<a>[A-Za-z_][A-Za-z0-9_]*)(?P<mod>(?::?[-?+=]).*)?\}|(?P<b>[A-Za-z_][A-Za-z0-9_]*))$")
 
@@ -121,10 +121,8 @@ class ComposeBuildArgs(CallerRule):
     kinds = ("compose",)
 
     def migrate(self, text: str, ctx: CallerContext):
-        try:
-            data = load(text)
-        except YAMLError:
-            ctx.notes.append("not valid YAML; skipped")
+        data = load_or_note(text, ctx.notes)
+        if data is NOT_YAML:
             return ctx.result(text, text, [])
         services = data.get("services") if isinstance(data, CommentedMap) else None
         if not isinstance(services, CommentedMap):

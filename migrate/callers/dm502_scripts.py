@@ -37,7 +37,7 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from ..fix import Edit, apply_edits
 from .base import CallerContext, CallerRule
 from .script_edit import NOT_EDITABLE, TOOL_HINT, ScriptEditor, Unit, report_string
-from .yamltext import Lines, YAMLError, load, plain, scalar_region
+from .yamltext import NOT_YAML, Lines, YAMLError, load, load_or_note, plain, scalar_region
 
 # ----------------------------------------------------------------------------- file kinds
 
@@ -156,10 +156,8 @@ class ScriptBuildArgs(CallerRule):
             for u in units:
                 ed.run_unit(u)
         elif kind == "taskfile":
-            try:
-                data = load(text)
-            except YAMLError:
-                ctx.notes.append("not valid YAML; skipped")
+            data = load_or_note(text, ctx.notes)
+            if data is NOT_YAML:
                 return ctx.result(text, text, [])
             units, skipped = yaml_string_units(text, data, ctx, lambda p, v: _taskfile_select(data, p, ctx))
             ed.scan_variables([u for u, _ in units])

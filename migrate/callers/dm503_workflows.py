@@ -48,7 +48,7 @@ from .base import CallerContext, CallerRule
 from .dm502_scripts import ScriptBuildArgs
 from .needs import Needs
 from .script_edit import NOT_EDITABLE, ScriptEditor, Unit, report_string
-from .yamltext import LineEdits, Lines, YAMLError, load, own_keys, plain, scalar_region
+from .yamltext import NOT_YAML, LineEdits, Lines, YAMLError, load, load_or_note, own_keys, plain, scalar_region
 
 _EXPR = re.compile(r"^\$\{\{\s*[\w.\-\[\]'\"]+\s*\}\}$")
 ACTION = "docker/build-push-action@"
@@ -88,10 +88,8 @@ class WorkflowBuildArgs(CallerRule):
     kinds = ("workflow",)
 
     def migrate(self, text: str, ctx: CallerContext):
-        try:
-            data = load(text)
-        except YAMLError:
-            ctx.notes.append("not valid YAML; skipped")
+        data = load_or_note(text, ctx.notes)
+        if data is NOT_YAML:
             return ctx.result(text, text, [])
         jobs = data.get("jobs") if isinstance(data, CommentedMap) else None
         if not isinstance(jobs, CommentedMap):

@@ -34,7 +34,7 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from .base import CallerContext, CallerRule
 from .script_edit import TOOL_HINT, report_string
-from .yamltext import YAMLError, load
+from .yamltext import NOT_YAML, load_or_note
 
 SUFFIX = " Not rewritten: CI files other than GitHub workflows are reported only; change the job by hand."
 
@@ -45,10 +45,8 @@ class CiCallSites(CallerRule):
     kinds = ("ci",)
 
     def migrate(self, text: str, ctx: CallerContext):
-        try:
-            data = load(text)
-        except YAMLError:
-            ctx.notes.append("not valid YAML; skipped")
+        data = load_or_note(text, ctx.notes)
+        if data is NOT_YAML:
             return ctx.result(text, text, [])
         passes = []
         for value, line in _strings(data):

@@ -24,7 +24,7 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
-__all__ = ["YAMLError", "load", "Lines", "LineEdits", "plain", "own_keys", "Region", "scalar_region", "seq_indent",
+__all__ = ["YAMLError", "load", "load_or_note", "NOT_YAML", "Lines", "LineEdits", "plain", "own_keys", "Region", "scalar_region", "seq_indent",
            "map_indent"]
 
 
@@ -33,6 +33,18 @@ def load(text: str):
     y.preserve_quotes = True
     y.allow_duplicate_keys = False
     return y.load(text)
+
+
+NOT_YAML = object()  # load_or_note's answer for text that is not valid YAML
+
+
+def load_or_note(text: str, notes: list[str]):
+    """The round-trip document, or NOT_YAML after noting that the caller file is skipped."""
+    try:
+        return load(text)
+    except YAMLError:
+        notes.append("not valid YAML; skipped")
+        return NOT_YAML
 
 
 def plain(node):
