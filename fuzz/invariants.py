@@ -16,7 +16,8 @@ from __future__ import annotations
 import bisect
 import re
 
-from migrate.engine import Result, can_skip, check, migrate_source
+from migrate.engine import Result, check, migrate_source
+from migrate.skip import can_skip
 from migrate.fix import apply_edits
 from migrate.settings import DEFAULT_SETTINGS, Settings
 from migrate.syntax import (

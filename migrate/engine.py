@@ -13,7 +13,7 @@ from .frontend import ensure_frontend
 from .rules import ALL_RULES, RuleContext
 from .settings import DEFAULT_SETTINGS, Settings
 from .syntax import Dockerfile, DockerfileSyntaxError, Instruction, parse
-from .syntax.parser import logical_view, may_raise
+from .skip import can_skip
 
 _IGNORE = re.compile(r"^dockerfile-migrate:\s*ignore(?:\s*=\s*([A-Za-z0-9_,\s]+))?\s*$")
 
@@ -154,21 +154,6 @@ def requirements(df: Dockerfile, hints: dict[tuple[str, str], BuildRequirement])
             if key not in out or (req.required and not out[key].required):
                 out[key] = req
     return sorted(out.values(), key=lambda r: (r.type != "secret", r.id))
-
-
-def can_skip(text: str, settings: Settings = DEFAULT_SETTINGS) -> bool:
-    """True only when ``text`` parses and no enabled rule can fire on it (see
-    prefilter.py). Rules scan the raw text and its logical lines (BOM dropped,
-    continuations joined), so a BOM or a continuation cannot hide a finding."""
-    if "--mount" in text:
-        return False  # existing mounts contribute build requirements
-    rules = [r for r in ALL_RULES if settings.enabled(r.code)]
-    if not all(r.quick_reject(text, settings) for r in rules):
-        return False
-    view = logical_view(text)
-    if view != text and not all(r.quick_reject(view, settings) for r in rules):
-        return False
-    return not may_raise(text)
 
 
 def migrate_source(text: str, settings: Settings = DEFAULT_SETTINGS, path: str | None = None) -> Result:

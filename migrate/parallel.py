@@ -1,7 +1,7 @@
 """Per-file work for `check`/`diff`/`fix`, in-process or in worker processes.
 
 A file is read as bytes, decoded, and handed to the engine, whose prefilter
-(`engine.can_skip`) answers for files no rule can touch without parsing them.
+(`skip.can_skip`) answers for files no rule can touch without parsing them.
 What comes back to the parent is small (`Outcome`): findings without their
 edits, build requirements, the diff text when one was asked for, the callers'
 `Needs` when the repository has callers. Source and output texts stay in the
@@ -159,7 +159,7 @@ def process(task: Task, job: Job, raw: bytes | None = None) -> Outcome:
     except FileError as exc:
         out.error, out.error_line = exc.message, exc.line
         return out
-    # migrate_source runs the prefilter (engine.can_skip) first: files no rule can touch are not parsed.
+    # migrate_source runs the prefilter (skip.can_skip) first: files no rule can touch are not parsed.
     ctx_path = task.path if task.path != "-" else "."
     try:
         result = migrate_source(text, replace(job.settings, read_context=context_reader(ctx_path)), task.shown)

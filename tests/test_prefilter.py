@@ -39,7 +39,7 @@ def test_prefilter_skips_most_clean_files():
     assert skipped >= len(clean) // 2, f"only {skipped}/{len(clean)} clean files skipped"
 
 
-from migrate.syntax.parser import may_raise  # noqa: E402
+from migrate.syntax.prescan import may_raise  # noqa: E402
 
 from test_parser import EDGE_CASES  # noqa: E402
 
