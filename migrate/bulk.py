@@ -20,10 +20,11 @@ import json
 import os
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 
-from .discovery import clear_caches, discover, discover_callers, display_path, git_root
-from .parallel import Job, Outcome, Task, default_jobs, process_guarded, run_tasks
+from .discovery import clear_caches, discover_all, display_path, git_root
+from .parallel import CLEAN, Job, Outcome, Task, default_jobs, process_guarded, run_tasks
 from .report import FileReport, file_json
 
 # Files kept for the final text summary ("Build with:", migration summary); the rest are counted.
@@ -122,8 +123,7 @@ def plan(paths: list[str], excludes: tuple[str, ...]) -> list[Group]:
     for g in groups.values():
         # A folder outside git holding repositories: each nested work tree is its own group.
         roots: dict[str, str] = {}
-        files = discover(g.args, excludes, roots)
-        callers = discover_callers(g.args, excludes, roots)
+        files, callers = discover_all(g.args, excludes, roots)
         subs: dict[str, Group] = {}
 
         def group_of(path: str, g: Group = g, roots: dict = roots, subs: dict = subs) -> Group:
@@ -195,8 +195,8 @@ class _Sinks:
     """Where each kind of output goes, in which order."""
 
     def __init__(self, mode: str, fmt: str, fix_stdin: bool, dry: bool):
-        self.stdout = sys.stdout
-        self.report_out = sys.stderr if fix_stdin else sys.stdout
+        self.stdout = _Batched.around(sys.stdout)
+        self.report_out = sys.stderr if fix_stdin else self.stdout
         diff_on_stdout = mode == "diff" or dry or fix_stdin
         # Machine reports after the diff on the same stream: spool them (bounded memory) and copy at the end.
         self.spool = None
@@ -213,6 +213,52 @@ class _Sinks:
                     break
                 self.report_out.write(block)
             self.spool.close()
+            self.spool = None
+        self.flush()
+
+    def flush(self) -> None:
+        if isinstance(self.stdout, _Batched):
+            self.stdout.flush()
+
+
+class _Batched:
+    """Batches the writes to a stream that is not a terminal: one system call per ~64 KB
+    or 0.2 s instead of one per file report (PYTHONUNBUFFERED, common in CI and images,
+    makes each write a system call). Output still streams."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.parts: list[str] = []
+        self.size = 0
+        self.since = time.monotonic()
+
+    @classmethod
+    def around(cls, stream):
+        try:
+            return stream if stream.isatty() else cls(stream)
+        except (AttributeError, ValueError):
+            return stream
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        self.size += len(text)
+        if self.size >= 1 << 16 or time.monotonic() - self.since > 0.2:
+            self.flush()
+        return len(text)
+
+    def flush(self) -> None:
+        if self.parts:
+            self.stream.write("".join(self.parts))
+            self.parts.clear()
+            self.size = 0
+        self.stream.flush()
+        self.since = time.monotonic()
+
+    def isatty(self) -> bool:
+        return False
+
+    def __getattr__(self, name):  # encoding, fileno, ... of the stream
+        return getattr(self.stream, name)
 
 
 class _Stderr:
@@ -236,6 +282,10 @@ def _rich_stderr():
     from rich.console import Console
 
     return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+_CLEAN_JSON = ('    {\n      "path": %s,\n      "changed": false,\n      "findings": [],\n'
+               '      "build_requirements": [],\n      "written": false\n    }')
 
 
 def _plain_terminal(console) -> bool:
@@ -298,6 +348,11 @@ def run(mode: str, paths, fmt: str, settings, excludes: tuple[str, ...], stdin_f
                 else:
                     write_file_text(fr, progress_console or text_console, mode)
         elif fmt == "json":
+            if fr.result is CLEAN and fr.error is None and not fr.written and fr.kind == "dockerfile":
+                # Most files: the entry file_json would give, without building and dumping it.
+                sinks.report.write(("\n" if json_first[0] else ",\n") + _CLEAN_JSON % json.dumps(fr.path))
+                json_first[0] = False
+                return
             d = file_json(fr)
             sinks.report.write(("\n" if json_first[0] else ",\n")
                                + "\n".join("    " + line for line in json.dumps(d, indent=2).split("\n")))
@@ -410,6 +465,7 @@ def run(mode: str, paths, fmt: str, settings, excludes: tuple[str, ...], stdin_f
             if remaining[id(g)] == 0:
                 finish_group(g)
     finally:
+        sinks.flush()
         if progress is not None:
             progress.stop()
 

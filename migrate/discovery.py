@@ -23,10 +23,19 @@ NOT_DOCKERFILES = (".dockerignore", ".md", ".txt", ".orig", ".rej", ".bak", ".sw
 SKIP_DIRS = frozenset({".git", "node_modules", "vendor", ".venv", "__pycache__", ".tox", ".hg", ".svn"})
 
 
+def _any_glob(patterns: tuple[str, ...]):
+    """One compiled `fullmatch` answering `any(fnmatchcase(name, p) for p in patterns)`
+    (one regex instead of a loop of fnmatch calls: discovery asks this of every file)."""
+    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns), re.S).match
+
+
+_DOCKERFILE_NAME = _any_glob(DOCKERFILE_PATTERNS)
+
+
 def is_dockerfile_name(name: str) -> bool:
     if name.lower().endswith(NOT_DOCKERFILES):
         return False
-    return any(fnmatch.fnmatchcase(name, p) for p in DOCKERFILE_PATTERNS)
+    return _DOCKERFILE_NAME(name) is not None
 
 
 def _excluded(rel: str, excludes: tuple[str, ...]) -> bool:
@@ -146,35 +155,12 @@ def _walk(top: str, rel: str, excludes: tuple[str, ...]):
             yield from _walk(top, r, excludes)
 
 
-def discover(paths: list[str], excludes: tuple[str, ...] = (), roots: dict | None = None) -> list[str]:
-    """Files named on the command line are taken as they are (callers aside: see
-    `discover_callers`); directories are walked. ``roots`` (when given) receives
-    path -> git top level for files a git listing found."""
-    out: list[str] = []
-    seen: set[str] = set()
-    for p in paths:
-        if p != "-" and not os.path.isdir(p) and caller_kind(p) is not None:
-            continue
-        if p == "-" or not os.path.isdir(p):
-            if p not in seen:
-                seen.add(p)
-                out.append(p)
-            continue
-        for full, name, repo in iter_files(p, excludes):
-            if is_dockerfile_name(name):
-                norm = os.path.normpath(full)
-                if norm not in seen:
-                    seen.add(norm)
-                    out.append(norm)
-                    if roots is not None and repo is not None:
-                        roots[norm] = repo
-    return out
-
-
 def display_path(path: str) -> str:
     """Path relative to the working directory, with forward slashes (for diffs)."""
     if path == "-":
         return "-"
+    if not os.path.isabs(path) and path == os.path.normpath(path) and not path.startswith(".."):
+        return path.replace(os.sep, "/")  # what relpath would answer, without its two abspath calls
     try:
         rel = os.path.relpath(path)
     except ValueError:
@@ -198,6 +184,8 @@ NAME_KINDS = (
     (("justfile", "Justfile", ".justfile", "*.just"), "just"),
     (("*.sh", "*.bash"), "sh"),
 )
+_CI_NAME = _any_glob(CI_PATTERNS)
+_NAME_KINDS = tuple((_any_glob(patterns), kind) for patterns, kind in NAME_KINDS)
 _SHEBANG = re.compile(rb"^#![^\n]*\b(?:ba|da|k|z)?sh\b")
 
 
@@ -208,11 +196,10 @@ def caller_kind(path: str) -> str | None:
     name = parts[-1]
     if len(parts) >= 3 and parts[-2] == "workflows" and parts[-3] == ".github" and name.endswith((".yml", ".yaml")):
         return "workflow"
-    tail2 = "/".join(parts[-2:])
-    if any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(tail2, p) for p in CI_PATTERNS):
+    if _CI_NAME(name) is not None or (len(parts) >= 2 and _CI_NAME("/".join(parts[-2:])) is not None):
         return "ci"
-    for patterns, kind in NAME_KINDS:
-        if any(fnmatch.fnmatchcase(name, p) for p in patterns):
+    for matches, kind in _NAME_KINDS:
+        if matches(name) is not None:
             return kind
     return None
 
@@ -240,33 +227,59 @@ def caller_root(path: str, walked: str | None) -> str:
     return os.path.abspath(walked) if walked else os.getcwd()
 
 
-def discover_callers(paths: list[str], excludes: tuple[str, ...] = (),
-                     roots: dict | None = None) -> list[tuple[str, str, str]]:
-    """(path, kind, repository root) of the callers named on the command line or found
-    in walked directories (a nested git repository is the root of its callers)."""
-    out: list[tuple[str, str, str]] = []
-    seen: set[str] = set()
+def discover_all(paths: list[str], excludes: tuple[str, ...] = (),
+                 roots: dict | None = None) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """The Dockerfiles and the callers under ``paths``, in one walk of each folder.
+
+    Dockerfiles: files named on the command line are taken as they are (unless they are
+    callers); folders are walked. Callers: (path, kind, repository root) of those named on
+    the command line or found in walked folders (a nested git repository is the root of
+    its callers). ``roots`` (when given) receives path -> git top level for files a git
+    listing found."""
+    files: list[str] = []
+    callers: list[tuple[str, str, str]] = []
+    seen_files: set[str] = set()
+    seen_callers: set[str] = set()
     for p in paths:
-        if p == "-" or not os.path.lexists(p):
+        if p == "-":
+            if p not in seen_files:
+                seen_files.add(p)
+                files.append(p)
             continue
         if not os.path.isdir(p):
             kind = caller_kind(p)
-            if kind and p not in seen:
-                seen.add(p)
-                out.append((p, kind, caller_root(p, None)))
+            if kind is None:
+                if p not in seen_files:
+                    seen_files.add(p)
+                    files.append(p)
+            elif p not in seen_callers and os.path.lexists(p):
+                seen_callers.add(p)
+                callers.append((p, kind, caller_root(p, None)))
             continue
         top = os.path.realpath(p)
         for full, name, repo in iter_files(p, excludes):
             full = os.path.normpath(full)
-            if full in seen or is_dockerfile_name(name):
+            if is_dockerfile_name(name):
+                if full not in seen_files:
+                    seen_files.add(full)
+                    files.append(full)
+                    if roots is not None and repo is not None:
+                        roots[full] = repo
+                continue
+            if full in seen_callers:
                 continue
             kind = caller_kind(full)
             if kind is None and "." not in name and os.access(full, os.X_OK) and _shell_script(full):
                 kind = "sh"
             if kind:
-                seen.add(full)
+                seen_callers.add(full)
                 nested = repo is not None and repo != top and repo.startswith(top + os.sep)
-                out.append((full, kind, caller_root(full, repo if nested else p)))
+                callers.append((full, kind, caller_root(full, repo if nested else p)))
                 if roots is not None and repo is not None:
                     roots[full] = repo
-    return out
+    return files, callers
+
+
+def discover(paths: list[str], excludes: tuple[str, ...] = (), roots: dict | None = None) -> list[str]:
+    """The Dockerfiles of `discover_all`."""
+    return discover_all(paths, excludes, roots)[0]

@@ -14,6 +14,7 @@ from .rules import ALL_RULES, RuleContext
 from .settings import DEFAULT_SETTINGS, Settings
 from .syntax import Dockerfile, DockerfileSyntaxError, Instruction, parse
 from .skip import can_skip
+from .syntax.prescan import logical_view
 
 _IGNORE = re.compile(r"^dockerfile-migrate:\s*ignore(?:\s*=\s*([A-Za-z0-9_,\s]+))?\s*$")
 
@@ -76,9 +77,18 @@ def check(df: Dockerfile, settings: Settings, path: str | None = None) -> list[F
     """Run every enabled rule once over a parsed file."""
     ctx = RuleContext(df, settings, path)
     findings: list[Finding] = []
+    text = df.text
+    view = None
     for rule_cls in ALL_RULES:
         if not settings.enabled(rule_cls.code):
             continue
+        # The prefilter's per-rule verdict (see skip.can_skip): a rule that certainly finds
+        # nothing on the text and its logical lines is not run. Most files trip one or two rules.
+        if rule_cls.quick_reject(text, settings):
+            if view is None:
+                view = logical_view(text)
+            if view is text or rule_cls.quick_reject(view, settings):
+                continue
         for f in rule_cls().check(ctx):
             instr = _instruction_at(df, f.line)
             if instr is not None:
@@ -102,18 +112,37 @@ def _select_fixes(findings: list[Finding]) -> list[Fix]:
     return accepted
 
 
-def _apply(text: str, fixes: list[Fix], settings: Settings,
-           steps: list[list[Edit]] | None = None) -> tuple[str, Dockerfile] | None:
+def _newline_of(text: str) -> str:
+    return "\r\n" if text.count("\r\n") * 2 > text.count("\n") else "\n"  # as the parser decides
+
+
+def _apply(text: str, fixes: list[Fix], settings: Settings, steps: list[list[Edit]] | None = None,
+           df: Dockerfile | None = None) -> tuple[str, Dockerfile] | None:
     edits = [e for fx in fixes for e in fx.edits]
+    needs = [fx.min_frontend for fx in fixes if fx.min_frontend]
+    # Legacy mode targets builders that cannot fetch a frontend: no directive.
+    frontend = bool(needs) and settings.frontend != "legacy"
     try:
         new_text = apply_edits(text, edits)
+        if frontend and df is not None and df.instructions and edits and \
+                min(e.start for e in edits) > df.instructions[0].keyword_span.start and \
+                _newline_of(new_text) == df.newline:
+            # The fixes start after the first instruction's keyword, so every line before it
+            # (BOM, shebang, directives) stays where it was and nothing new can become a
+            # directive; with the newline style unchanged too, the directive edit computed on
+            # the text before the fixes is the same, at the same offsets: one parse, not two.
+            head = ensure_frontend(df, max(needs))
+            if head:
+                new_text = apply_edits(text, edits + head)
+            new_df = parse(new_text)
+            if steps is not None:
+                steps.extend([edits, list(head)] if head else [edits])
+            return new_text, new_df
         new_df = parse(new_text)
     except (EditConflict, DockerfileSyntaxError):
         return None
     done = [edits]
-    needs = [fx.min_frontend for fx in fixes if fx.min_frontend]
-    # Legacy mode targets builders that cannot fetch a frontend: no directive.
-    if needs and settings.frontend != "legacy":
+    if frontend:
         edits = ensure_frontend(new_df, max(needs))
         if edits:
             try:
@@ -156,9 +185,11 @@ def requirements(df: Dockerfile, hints: dict[tuple[str, str], BuildRequirement])
     return sorted(out.values(), key=lambda r: (r.type != "secret", r.id))
 
 
-def migrate_source(text: str, settings: Settings = DEFAULT_SETTINGS, path: str | None = None) -> Result:
-    """Find build-secret leaks in Dockerfile ``text`` and compute the migrated text."""
-    if can_skip(text, settings):
+def migrate_source(text: str, settings: Settings = DEFAULT_SETTINGS, path: str | None = None,
+                   prefiltered: bool = False) -> Result:
+    """Find build-secret leaks in Dockerfile ``text`` and compute the migrated text.
+    ``prefiltered``: the caller already knows `can_skip` is False for this text."""
+    if not prefiltered and can_skip(text, settings):
         return Result(text, text)  # no rule can fire and it parses: skip the parse (see prefilter.py)
     try:
         df = parse(text)
@@ -176,19 +207,19 @@ def migrate_source(text: str, settings: Settings = DEFAULT_SETTINGS, path: str |
         if not fixes:
             break
         step: list[list[Edit]] = []
-        applied = _apply(current_text, fixes, settings, step)
+        applied = _apply(current_text, fixes, settings, step, current_df)
         if applied is None:
             # Keep the fixes that re-parse on their own; drop and report the rest.
             kept = []
             for fx in fixes:
-                if _apply(current_text, kept + [fx], settings) is not None:
+                if _apply(current_text, kept + [fx], settings, None, current_df) is not None:
                     kept.append(fx)
                 else:
                     result.notes.append("a fix was dropped because its result would not parse")
             if not kept:
                 break
             step = []
-            applied = _apply(current_text, kept, settings, step)
+            applied = _apply(current_text, kept, settings, step, current_df)
             assert applied is not None
             fixes = kept
         result.steps.extend(step)

@@ -14,12 +14,14 @@ with a bounded number of chunks in flight.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import time
 from collections import deque
 from dataclasses import dataclass, field, replace
 
 from .engine import Result, migrate_source
+from .skip import can_skip
 from .files import FileError, SourceFile, decode, internal_error, write_atomic
 from .findings import Finding
 from .fix import BuildRequirement, Fix
@@ -141,10 +143,40 @@ def context_reader(dockerfile_path: str):
     return read
 
 
-def read_bytes(path: str) -> bytes:
-    from .files import read_bytes as read_checked
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_FAST_OPEN = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | _NOFOLLOW
 
-    return read_checked(path)  # never blocks on a FIFO; refuses outside symlinks and huge files
+
+def read_bytes(path: str) -> bytes:
+    """`files.read_bytes` (never blocks on a FIFO; refuses outside symlinks and huge files),
+    with a fast path for the common case, a regular file that is not a symlink: one open
+    that refuses symlinks, one fstat, the reads. Everything else takes the careful path,
+    which also words the errors."""
+    from .files import MAX_BYTES, read_bytes as read_checked
+
+    if not _NOFOLLOW:
+        return read_checked(path)
+    try:
+        fd = os.open(path, _FAST_OPEN)
+    except OSError:
+        return read_checked(path)  # a symlink (ELOOP), missing, unreadable...
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
+            return read_checked(path)
+        chunks = []
+        left = MAX_BYTES + 1  # as read_checked: one byte over the limit tells a file that grew
+        while left > 0:
+            chunk = os.read(fd, min(left, max(st.st_size + 1, 65536)))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    except OSError:
+        return read_checked(path)
+    finally:
+        os.close(fd)
 
 
 def process(task: Task, job: Job, raw: bytes | None = None) -> Outcome:
@@ -162,7 +194,11 @@ def process(task: Task, job: Job, raw: bytes | None = None) -> Outcome:
     # migrate_source runs the prefilter (skip.can_skip) first: files no rule can touch are not parsed.
     ctx_path = task.path if task.path != "-" else "."
     try:
-        result = migrate_source(text, replace(job.settings, read_context=context_reader(ctx_path)), task.shown)
+        if can_skip(text, job.settings):
+            result = Result(text, text)  # no rule can fire and it parses: no context reader needed either
+        else:
+            result = migrate_source(text, replace(job.settings, read_context=context_reader(ctx_path)),
+                                    task.shown, prefiltered=True)
         if task.want_needs and task.path != "-" and result.error is None:
             from .callers import Needs
 
@@ -210,9 +246,21 @@ def process_guarded(task: Task, job: Job, raw: bytes | None = None) -> Outcome:
         return Outcome(task.shown, error=f"internal error ({type(exc).__name__}); please report it", error_line=None)
 
 
-def _chunk(tasks: list[Task]) -> list[Outcome]:
+def _plain_clean(o: Outcome) -> bool:
+    return (o.result is CLEAN and o.error is None and not o.written and not o.diff and not o.patch
+            and o.needs is None and not o.realpath)
+
+
+def _chunk(tasks: list[Task]) -> list[Outcome | None]:
+    """Outcomes of a worker's chunk; None for a clean file with nothing else to say (most
+    files): the parent rebuilds those, so they are not pickled."""
     assert _JOB is not None
-    return [process_guarded(t, _JOB) for t in tasks]
+    return [None if _plain_clean(o) else o for o in (process_guarded(t, _JOB) for t in tasks)]
+
+
+def _outcomes(tasks: list[Task], outcomes: list[Outcome | None]):
+    for t, o in zip(tasks, outcomes):
+        yield Outcome(t.shown, result=CLEAN) if o is None else o
 
 
 def default_jobs() -> int:
@@ -239,11 +287,13 @@ def run_tasks(tasks: list[Task], job: Job, jobs: int):
     try:
         pending: deque = deque()
         for c in chunks:
-            pending.append(pool.apply_async(_chunk, (c,)))
+            pending.append((c, pool.apply_async(_chunk, (c,))))
             if len(pending) >= 3 * jobs:  # bounded: at most this many chunks in flight
-                yield from pending.popleft().get()
+                c, res = pending.popleft()
+                yield from _outcomes(c, res.get())
         while pending:
-            yield from pending.popleft().get()
+            c, res = pending.popleft()
+            yield from _outcomes(c, res.get())
         pool.close()
     finally:
         pool.terminate()

@@ -232,10 +232,10 @@ def test_a_bug_on_one_file_does_not_end_the_run(tmp_path, monkeypatch):
     (tmp_path / "b" / "Dockerfile").write_text(LEAKY + "# boom\n")
     real = parallel.migrate_source
 
-    def flaky(text, settings, path=None):
+    def flaky(text, settings, path=None, **options):
         if "# boom" in text:
             raise RuntimeError("simulated bug")
-        return real(text, settings, path)
+        return real(text, settings, path, **options)
 
     monkeypatch.setattr(parallel, "migrate_source", flaky)
     r = cli(["check", "--format", "json", "."], cwd=tmp_path)
