@@ -113,13 +113,29 @@ def context_reader(dockerfile_path: str):
     """Read-only access to files of the build context (the Dockerfile's folder)."""
     where: list = []  # root, prefix, names: worked out on the first probe (most files never probe)
 
-    def read(rel: str) -> str | None:
-        # Most probes are for files that do not exist: the listing of the context folder
-        # answers those; a stat and the (costlier) symlink resolution only for files that may exist.
+    def context():
         if not where:
             root = os.path.realpath(os.path.dirname(os.path.abspath(dockerfile_path)))
             where.extend((root, root + os.sep, _listing(root)))
-        root, prefix, listed = where
+        return where
+
+    def names(rel_dir: str) -> frozenset[str] | None:
+        """Entry names of the context folder ``rel_dir`` (None: not known), so that a caller
+        probing many names under it can skip those whose first component is not there."""
+        root, _prefix, listed = context()
+        if rel_dir in ("", "."):
+            return listed
+        parts = rel_dir.split("/")
+        if rel_dir.startswith("/") or ".." in parts:
+            return None
+        if listed is not None and parts[0] not in listed:
+            return frozenset()  # no such folder: nothing under it exists
+        return _listing(os.path.join(root, *parts))
+
+    def read(rel: str) -> str | None:
+        # Most probes are for files that do not exist: the listing of the context folder
+        # answers those; a stat and the (costlier) symlink resolution only for files that may exist.
+        root, prefix, listed = context()
         if listed is not None and ".." not in rel and not rel.startswith("/") and \
                 rel.split("/", 1)[0] not in listed and rel.split("/", 1)[0] not in ("", "."):
             return None  # a plain relative name whose first component the folder does not hold
@@ -140,6 +156,7 @@ def context_reader(dockerfile_path: str):
         except OSError:
             return None
 
+    read.names = names
     return read
 
 

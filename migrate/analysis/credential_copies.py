@@ -49,6 +49,21 @@ PROBE_NAMES = (
     ".aws/credentials", ".gem/credentials", "NuGet.Config", "nuget.config", "auth.json", ".env", "kubeconfig",
     ".kube/config", "settings.xml", ".m2/settings.xml", "credentials.json", "service-account.json",
 )
+_PROBE_FIRST = tuple((p, p.split("/", 1)[0]) for p in PROBE_NAMES)
+
+
+def probes_under(read, base: str) -> tuple[str, ...] | list[str]:
+    """The PROBE_NAMES that may exist in context folder ``base``: when the reader can list
+    the folder (`names`), those whose first component is not there need no probe each."""
+    try:
+        listed = read.names(base)
+    except Exception:  # no such method, or a reader that fails: probe them all
+        listed = None
+    if listed is None:
+        return PROBE_NAMES
+    return [p for p, first in _PROBE_FIRST if first in listed]
+
+
 # Directory names that hold credentials whatever is in them.
 CREDENTIAL_DIRS = frozenset({"secrets", ".secrets", "secret", "credentials", "creds", ".aws", ".kube"})
 
@@ -99,7 +114,7 @@ def may_copy_credentials(text: str, settings: Settings) -> bool:
             if base in probed:
                 continue  # asked already (the answers were all "no")
             probed.add(base)
-            for probe in PROBE_NAMES:
+            for probe in probes_under(read, base):
                 try:
                     if read(probe if base == "." else posixpath.join(base, probe)) is not None:
                         return True
@@ -330,7 +345,7 @@ def _probe_dir(scan: _Scan, stage: Stage, spec: CopySpec, src: str, explicit: se
     if rel_dir != "." and scan.context_text(rel_dir) is not None:
         return []  # a file, not a directory
     out = []
-    for probe in PROBE_NAMES:
+    for probe in probes_under(scan.read, rel_dir):
         rel = probe if rel_dir == "." else posixpath.join(rel_dir, probe)
         # Most probed files do not exist: ask that first (the checks are independent).
         text = scan.context_text(rel)
