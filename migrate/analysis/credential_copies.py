@@ -26,6 +26,7 @@ one secret mount cannot stand in for a directory.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -215,10 +216,7 @@ class _Scan:
         self.df = df
         self.settings = settings
         self.read = settings.read_context
-        self.states = stage_states(df)
-        self.tools = _tools(df)
-        self.declared = _declared(df)
-        self.ignore_known, self.ignore_text = ignore_file_text(self.read, path)
+        self.path = path
         self.specs: list[tuple[Stage, CopySpec]] = []
         for stage in df.stages:
             for instr in stage.instructions[1:]:
@@ -226,6 +224,26 @@ class _Scan:
                 if spec is not None and spec.from_stage is None:
                     self.specs.append((stage, spec))
         self.ids: dict[str, str] = {}  # secret id -> context path
+
+    def tool_words(self) -> frozenset[str]:
+        return self.tools
+
+    # Worked out when first needed: most files copy nothing that could be a credential.
+    @functools.cached_property
+    def states(self) -> dict[int, FsState]:
+        return stage_states(self.df)
+
+    @functools.cached_property
+    def tools(self) -> frozenset[str]:
+        return _tools(self.df)
+
+    @functools.cached_property
+    def declared(self) -> set[str]:
+        return _declared(self.df)
+
+    @functools.cached_property
+    def ignore_text(self) -> str | None:
+        return ignore_file_text(self.read, self.path)[1]
 
     def context_text(self, rel: str) -> str | None:
         if self.read is None:
@@ -310,15 +328,18 @@ def _credential_source(scan: _Scan, stage: Stage, spec: CopySpec, k: int, src: s
     rel = context_path(src)
     if re.search(r"(?i)[.\-_](?:example|sample|template|tmpl|tpl|dist|default|defaults|orig)$|\.pub$", name):
         return None  # a template or a public half, whatever name it is given
+    kind = kind_of_name(src, is_source=True, tools=scan.tool_words)
+    single_file = len(spec.sources) == 1 and not spec.dest_is_dir
+    if kind is None and not single_file and name.lower() not in CREDENTIAL_DIRS:
+        return None  # what the checks below come to for such a source, without its target
     state = scan.states.get(id(spec.instr), FsState())
-    kind = kind_of_name(src, is_source=True, tools=scan.tools)
     target = copy_target(spec, src, state)
     if is_ssh_key_path(src) or is_ssh_key_path(target or spec.dest):
         return None  # SSH keys and `.ssh/` are DM301's
-    if kind is None and len(spec.sources) == 1 and not spec.dest_is_dir:
+    if kind is None and single_file:
         dest_name = spec.dest
         if not re.search(r"[\s$]", dest_name):
-            kind = kind_of_name(target or dest_name, is_source=False, tools=scan.tools)
+            kind = kind_of_name(target or dest_name, is_source=False, tools=scan.tool_words)
             if kind is not None and kind.id in ("private_key", "keystore", "service_account"):
                 kind = None  # only names a tool reads by convention make the destination decide
     if kind is None:
@@ -353,7 +374,7 @@ def _probe_dir(scan: _Scan, stage: Stage, spec: CopySpec, src: str, explicit: se
             continue
         if rel in explicit or scan.ignored(rel) or _excluded_by_flags(spec.instr, rel):
             continue
-        kind = kind_of_name(rel, is_source=True, tools=scan.tools)
+        kind = kind_of_name(rel, is_source=True, tools=scan.tool_words)
         if kind is None:
             continue
         content = inspect_content(kind, text)

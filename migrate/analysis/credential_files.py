@@ -21,6 +21,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 
 from ..secrets import classify_name, find_credential_literals
 
@@ -118,12 +119,16 @@ def _public_or_template(name: str) -> bool:
     return bool(_TEMPLATE_SUFFIX.search(stem) or _TEMPLATE_PREFIX.match(stem) or stem.endswith(".pub"))
 
 
-def kind_of_name(path: str, *, is_source: bool, tools: frozenset[str] = frozenset()) -> CredentialKind | None:
-    """Credential kind of a file path (context-relative source or absolute destination)."""
+def kind_of_name(path: str, *, is_source: bool,
+                 tools: frozenset[str] | Callable[[], frozenset[str]] = frozenset()) -> CredentialKind | None:
+    """Credential kind of a file path (context-relative source or absolute destination).
+    ``tools``: the words of the Dockerfile's commands, or a function giving them (asked only
+    for names that are credentials only when a tool reads them)."""
     kind = _kind_of_name(path, is_source)
     if type(kind) is tuple:  # a name that is a credential only when the Dockerfile uses the tool
         kind, needs = kind
-        return kind if tools & set(needs) else None
+        words = tools() if callable(tools) else tools
+        return kind if words & set(needs) else None
     return kind
 
 
