@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass, field
 
 from .discovery import clear_caches, discover_all, display_path, git_root
+from .jsonfmt import dumps_indented
 from .parallel import CLEAN, Job, Outcome, Task, default_jobs, process_guarded, run_tasks
 from .report import FileReport, file_json
 
@@ -354,8 +355,7 @@ def run(mode: str, paths, fmt: str, settings, excludes: tuple[str, ...], stdin_f
                 json_first[0] = False
                 return
             d = file_json(fr)
-            sinks.report.write(("\n" if json_first[0] else ",\n")
-                               + "\n".join("    " + line for line in json.dumps(d, indent=2).split("\n")))
+            sinks.report.write(("\n    " if json_first[0] else ",\n    ") + dumps_indented(d, "    "))
             json_first[0] = False
         elif fmt == "github":
             one = _Single(fr)
