@@ -112,6 +112,10 @@ def _select_fixes(findings: list[Finding]) -> list[Fix]:
     return accepted
 
 
+def _directive_names(df: Dockerfile) -> list[str]:
+    return [d.name.lower() for d in df.directives]
+
+
 def _newline_of(text: str) -> str:
     return "\r\n" if text.count("\r\n") * 2 > text.count("\n") else "\n"  # as the parser decides
 
@@ -141,6 +145,8 @@ def _apply(text: str, fixes: list[Fix], settings: Settings, steps: list[list[Edi
         new_df = parse(new_text)
     except (EditConflict, DockerfileSyntaxError):
         return None
+    if df is not None and _directive_names(new_df) != _directive_names(df):
+        return None  # e.g. the first instruction removed: a comment after it would become a directive
     done = [edits]
     if frontend:
         edits = ensure_frontend(new_df, max(needs))
@@ -215,7 +221,8 @@ def migrate_source(text: str, settings: Settings = DEFAULT_SETTINGS, path: str |
                 if _apply(current_text, kept + [fx], settings, None, current_df) is not None:
                     kept.append(fx)
                 else:
-                    result.notes.append("a fix was dropped because its result would not parse")
+                    result.notes.append("a fix was dropped because its result would not parse "
+                                        "or would turn a comment into a parser directive")
             if not kept:
                 break
             step = []
