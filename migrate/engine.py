@@ -121,14 +121,16 @@ def _newline_of(text: str) -> str:
 
 
 def _apply(text: str, fixes: list[Fix], settings: Settings, steps: list[list[Edit]] | None = None,
-           df: Dockerfile | None = None) -> tuple[str, Dockerfile] | None:
+           df: Dockerfile | None = None, one_parse: bool = True) -> tuple[str, Dockerfile] | None:
+    """The text and parse after ``fixes`` (and the `# syntax=` edit they need); None when the
+    result would not parse or (``df``: the parse of ``text``) would read other directives."""
     edits = [e for fx in fixes for e in fx.edits]
     needs = [fx.min_frontend for fx in fixes if fx.min_frontend]
     # Legacy mode targets builders that cannot fetch a frontend: no directive.
     frontend = bool(needs) and settings.frontend != "legacy"
     try:
         new_text = apply_edits(text, edits)
-        if frontend and df is not None and df.instructions and edits and \
+        if one_parse and frontend and df is not None and df.instructions and edits and \
                 min(e.start for e in edits) > df.instructions[0].keyword_span.start and \
                 _newline_of(new_text) == df.newline:
             # The fixes start after the first instruction's keyword, so every line before it
@@ -160,6 +162,20 @@ def _apply(text: str, fixes: list[Fix], settings: Settings, steps: list[list[Edi
     if steps is not None:
         steps.extend(done)
     return new_text, new_df
+
+
+_DROPPED = "its result would not parse or would turn a comment into a parser directive"
+
+
+def _drop(fix: Fix, findings: list[Finding], notes: list[str]) -> None:
+    """A fix the engine will not apply: its findings are reported as not fixable, with why."""
+    for f in findings:
+        if f.fix is fix:
+            f.fix = None
+            f.message += f" (Not rewritten: {_DROPPED}.)"
+    note = f"a fix was dropped because {_DROPPED}"
+    if note not in notes:
+        notes.append(note)
 
 
 def requirements(df: Dockerfile, hints: dict[tuple[str, str], BuildRequirement]) -> list[BuildRequirement]:
@@ -221,8 +237,7 @@ def migrate_source(text: str, settings: Settings = DEFAULT_SETTINGS, path: str |
                 if _apply(current_text, kept + [fx], settings, None, current_df) is not None:
                     kept.append(fx)
                 else:
-                    result.notes.append("a fix was dropped because its result would not parse "
-                                        "or would turn a comment into a parser directive")
+                    _drop(fx, current, result.notes)
             if not kept:
                 break
             step = []

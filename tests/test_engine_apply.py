@@ -51,7 +51,7 @@ def test_one_parse_pass_equals_two_step_pass():
         steps_one: list = []
         steps_two: list = []
         one = _apply(text, fixes, DEFAULT_SETTINGS, steps_one, df)
-        two = _apply(text, fixes, DEFAULT_SETTINGS, steps_two, None)
+        two = _apply(text, fixes, DEFAULT_SETTINGS, steps_two, df, one_parse=False)
         assert (one is None) == (two is None), text
         if one is not None:
             assert one[0] == two[0], text
