@@ -611,6 +611,18 @@ _TRIGGERS = tuple(dict.fromkeys(
     [t for _, _, ts in _TOKEN_PATTERNS for t in ts] + [t for _, _, ts in _CONTEXT_PATTERNS for t in ts]
     + ["-----BEGIN", "://"]
 ))
+
+
+def _grouped_triggers(keys: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each trigger under the first of ``keys`` it contains (under itself when none): a text
+    without a key holds none of its group's triggers, so one scan rules the group out."""
+    groups: dict[str, list[str]] = {}
+    for t in _TRIGGERS:
+        groups.setdefault(next((k for k in keys if k in t), t), []).append(t)
+    return tuple((k, tuple(ts)) for k, ts in groups.items())
+
+
+_TRIGGER_GROUPS = _grouped_triggers(("gh", "IA", "k_", "sk-", "ecret", "ECRET", "_auth"))
 LITERAL_KINDS = tuple(dict.fromkeys(
     [k for k, _, _ in _TOKEN_PATTERNS] + ["pem-private-key"] + [k for k, _, _ in _CONTEXT_PATTERNS]
     + ["url-userinfo"]
@@ -630,7 +642,8 @@ def find_credential_literals(text: str, policy: SecretPolicy = DEFAULT_POLICY) -
     if not text:
         return []
     extra, ignored = _compiled_values(policy) if policy is not DEFAULT_POLICY else ((), frozenset())
-    if not extra and not any(t in text for t in _TRIGGERS):
+    present = {t for key, group in _TRIGGER_GROUPS if key in text for t in group if t in text}
+    if not extra and not present:
         return []
     found: list[CredentialLiteral] = []
 
@@ -643,25 +656,25 @@ def find_credential_literals(text: str, policy: SecretPolicy = DEFAULT_POLICY) -
         found.append(CredentialLiteral(start, end, kind, masked))
 
     for kind, rx, triggers in _TOKEN_PATTERNS:
-        if not any(t in text for t in triggers):
+        if present.isdisjoint(triggers):
             continue
         for m in rx.finditer(text):
             if not _body_is_placeholder(m.group("b")):
                 add(m.start(), m.end(), kind, m.group("p") + "****")
-    if "-----BEGIN" in text:
+    if "-----BEGIN" in present:
         for m in _PEM_BEGIN_RX.finditer(text):
             end_marker = f"-----END {m.group(1)}-----"
             e = text.find(end_marker, m.end(), m.end() + 20000)
             end = e + len(end_marker) if e >= 0 else m.end()
             add(m.start(), end, "pem-private-key", m.group(0) + "****")
     for kind, rx, triggers in _CONTEXT_PATTERNS:
-        if not any(t in text for t in triggers):
+        if present.isdisjoint(triggers):
             continue
         for m in rx.finditer(text):
             v = m.group("v")
             if _value_is_literal(v) and not _body_is_placeholder(v):
                 add(m.start(), m.end(), kind, text[m.start():m.start("v")] + "****")
-    if "://" in text and "@" in text:
+    if "://" in present and "@" in text:
         for u in _iter_userinfo(text):
             state = u.secret_state()
             if state is not None and state[1] == "literal":
