@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from .rules import ALL_RULES
+from .prefilter import lacks_required_words
+from .rules import RULES_BY_CODE
 from .settings import DEFAULT_SETTINGS, Settings
-from .syntax.prescan import logical_view, may_raise
+from .syntax.prescan import joins_keep_words_apart, logical_view, may_raise
+
+# Cheapest quick_reject first: most files that cannot be skipped are caught early.
+_BY_COST = ("DM104", "DM301", "DM302", "DM303", "DM201", "DM202", "DM101", "DM102", "DM103")
+_enabled_memo: list = [None, ()]  # settings object, its enabled rules
 
 
 def can_skip(text: str, settings: Settings = DEFAULT_SETTINGS) -> bool:
@@ -13,10 +18,25 @@ def can_skip(text: str, settings: Settings = DEFAULT_SETTINGS) -> bool:
     continuations joined), so a BOM or a continuation cannot hide a finding."""
     if "--mount" in text:
         return False  # existing mounts contribute build requirements
-    rules = [r for r in ALL_RULES if settings.enabled(r.code)]
-    if not all(r.quick_reject(text, settings) for r in rules):
-        return False
+    wordless = []  # rules the text gives none of their required words
+    asked = []
+    for rule in _enabled(settings):
+        if lacks_required_words(rule.code, text, settings):
+            wordless.append(rule)
+        elif rule.quick_reject(text, settings):
+            asked.append(rule)
+        else:
+            return False
     view = logical_view(text)
-    if view != text and not all(r.quick_reject(view, settings) for r in rules):
-        return False
+    if view != text:
+        if not joins_keep_words_apart(text):
+            asked += wordless  # a joined line may hold a word neither of its halves holds
+        if not all(r.quick_reject(view, settings) for r in asked):
+            return False
     return not may_raise(text)
+
+
+def _enabled(settings: Settings) -> tuple:
+    if _enabled_memo[0] is not settings:
+        _enabled_memo[:] = [settings, tuple(RULES_BY_CODE[c] for c in _BY_COST if settings.enabled(c))]
+    return _enabled_memo[1]

@@ -53,6 +53,7 @@ from __future__ import annotations
 
 from ..analysis.token_writes import TokenWrite, analyse_token_writes, may_write_token
 from ..fix import Fix
+from ..prefilter import lacks_required_words
 from .base import Rule, RuleContext
 
 
@@ -66,7 +67,7 @@ class TokenPersistedInRun(Rule):
 
     @classmethod
     def quick_reject(cls, text, settings):
-        return not may_write_token(text, settings)
+        return lacks_required_words(cls.code, text, settings) or not may_write_token(text, settings)
 
     def check(self, ctx: RuleContext):
         for tw in token_writes(ctx):

@@ -39,6 +39,7 @@ with an `insteadOf` rewrite, scp, sftp, rsync and ssh.
 
 from __future__ import annotations
 
+from ..prefilter import lacks_required_words
 from .base import Rule, RuleContext
 from .dm3_ssh_fix import may_involve_ssh, key_fix, ssh_analysis
 
@@ -49,7 +50,7 @@ class SshKeyCopied(Rule):
 
     @classmethod
     def quick_reject(cls, text, settings):
-        return not may_involve_ssh(text)
+        return lacks_required_words(cls.code, text, settings) or not may_involve_ssh(text)
 
     def check(self, ctx: RuleContext):
         for key in ssh_analysis(ctx).keys:

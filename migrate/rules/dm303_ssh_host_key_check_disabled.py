@@ -29,6 +29,7 @@ config file, or it sits in a construct that cannot be split (`||`, `if`).
 
 from __future__ import annotations
 
+from ..prefilter import lacks_required_words
 from .base import Rule, RuleContext
 from .dm3_ssh_fix import may_involve_ssh, hack_fix, ssh_analysis
 
@@ -40,7 +41,7 @@ class SshHostKeyCheckDisabled(Rule):
 
     @classmethod
     def quick_reject(cls, text, settings):
-        return not may_involve_ssh(text)
+        return lacks_required_words(cls.code, text, settings) or not may_involve_ssh(text)
 
     def check(self, ctx: RuleContext):
         for hack in ssh_analysis(ctx).hacks:
