@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import accumulate, count, repeat
+from operator import add
 
 from .model import (
     Directive,
@@ -23,7 +25,8 @@ from .model import (
     Word,
 )
 from .words import (
-    GO_SPACE, RE_WS_CHARS, builder_flags, name_value_words, shell_words, shell_words_complete, unquote_shell_word,
+    GO_SPACE, RE_WS_CHARS, builder_flags, name_value_texts, name_value_words, shell_words, shell_words_complete,
+    unquote_shell_word,
 )
 
 VALID_DIRECTIVES = frozenset({"syntax", "escape", "check"})
@@ -43,6 +46,12 @@ class DockerfileSyntaxError(ValueError):
 
 
 _GO_SPACE_CHARS = "".join(sorted(GO_SPACE))
+_JSON_COMMANDS = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL", "ADD", "COPY", "VOLUME"})
+# Commands whose arguments the parser checks or parses further (see _Parser._make_one).
+_CHECKED_COMMANDS = frozenset({"ENV", "LABEL", "HEALTHCHECK", "ONBUILD"})
+# The command word (up to BuildKit's reWhitespace) and the whitespace after it.
+_RE_KEYWORD = re.compile(r"([^\t\v\f\r ]*)[\t\v\f\r ]*")
+_NO_SPAN = Span(0, 0)  # frozen, so one shared placeholder is safe
 
 
 def _lstrip_go(s: str) -> str:
@@ -81,23 +90,25 @@ def _continuation(content: str, escape: str) -> int | None:
     return k
 
 
-def _split_lines(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each line, the newline included in the span."""
-    spans = []
-    pos = 0
-    n = len(text)
-    while pos < n:
-        nl = text.find("\n", pos)
-        end = n if nl < 0 else nl + 1
-        spans.append((pos, end))
-        pos = end
-    return spans
+def _split_lines(text: str) -> tuple[list[str], list[int]]:
+    """The lines without their "\\n", and where each starts; ``starts`` has one
+    more entry, ``len(text)``, so line i spans ``starts[i]:starts[i + 1]``."""
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    # start of line i = lengths of the lines before it + one "\n" each
+    starts = list(map(add, accumulate(map(len, lines), initial=0), count()))
+    starts[-1] = len(text)
+    return lines, starts
 
 
 class _Parser:
     def __init__(self, text: str):
         self.text = text
-        self.lines = _split_lines(text)
+        self.raw, self.starts = _split_lines(text)
+        self.bom = 1 if text.startswith(BOM) else 0
+        if self.bom:
+            self.raw[0] = self.raw[0][1:]  # line 0's content; its offsets shift by self.bom
         self.escape = "\\"
         self.directives_done = False
         self.after_shebang = False
@@ -109,8 +120,8 @@ class _Parser:
 
     # -- helpers -----------------------------------------------------------
     def line_content(self, idx: int) -> tuple[int, str]:
-        """Start offset and content of line idx, BOM dropped on line 0."""
-        start, end = self.lines[idx]
+        """Start offset and content of line idx (newline included), BOM dropped on line 0."""
+        start, end = self.starts[idx], self.starts[idx + 1]
         s = self.text[start:end]
         if idx == 0 and s.startswith(BOM):
             return start + 1, s[1:]
@@ -139,7 +150,7 @@ class _Parser:
             if value not in ("`", "\\"):
                 raise DockerfileSyntaxError(idx + 1, f"invalid escape token '{value}' does not match ` or \\")
             self.escape = value
-        line_start, line_end = self.lines[idx]
+        line_start, line_end = self.starts[idx], self.starts[idx + 1]
         raw = self.text[start:line_end]
         vstart = start + raw.index(token) + m.start(2)
         self.directives.append(
@@ -160,7 +171,7 @@ class _Parser:
         self.seen_directives.add(key)
         if key == "escape":
             return
-        line_start, line_end = self.lines[idx]
+        line_start, line_end = self.starts[idx], self.starts[idx + 1]
         vstart = start + m.start(2)
         value = m.group(2)
         self.directives.append(
@@ -171,90 +182,119 @@ class _Parser:
     # -- main loop ---------------------------------------------------------
     def parse(self) -> Dockerfile:
         text = self.text
-        lines = self.lines
+        raw = self.raw
+        starts = self.starts
+        nodes = self.nodes
+        instructions = self.instructions
+        go_space = _GO_SPACE_CHARS
+        keyword_match = _RE_KEYWORD.match
         i = 0
-        n = len(lines)
+        n = len(raw)
         while i < n:
-            start, content = self.line_content(i)
-            token = _lstrip_go(_trim_newline(content))
-            ndirs = len(self.directives)
-            self.directive(token, i, start)
-            if len(self.directives) > ndirs:
-                self.nodes.append(self.directives[-1])
+            if not self.directives_done or self.after_shebang:
+                start, content = self.line_content(i)
+                ndirs = len(self.directives)
+                self.directive(_lstrip_go(_trim_newline(content)), i, start)
+                if len(self.directives) > ndirs:
+                    nodes.append(self.directives[-1])
+                    i += 1
+                    continue
+            line = raw[i]
+            lead = line.lstrip(go_space)
+            # Stripping "\r" after the Go spaces gives what trim-then-lstrip gives.
+            token = lead.rstrip("\r")
+            if not token:
+                nodes.append(Trivia("blank", Span(starts[i], starts[i + 1]), i + 1, text[starts[i] : starts[i + 1]]))
                 i += 1
                 continue
-            line_start, line_end = lines[i]
-            if token.startswith("#"):
-                self.nodes.append(Trivia("comment", Span(line_start, line_end), i + 1, text[line_start:line_end]))
+            if token[0] == "#":
+                nodes.append(Trivia("comment", Span(starts[i], starts[i + 1]), i + 1, text[starts[i] : starts[i + 1]]))
                 i += 1
                 continue
-            k = _continuation(token, self.escape)
-            if k is None and token == "":
-                self.nodes.append(Trivia("blank", Span(line_start, line_end), i + 1, text[line_start:line_end]))
-                i += 1
+            tail = token.rstrip(" \t")
+            if tail[-1:] == self.escape and tail[-2:] != self.escape * 2 or "<<" in token:
+                i = self.instruction(i)  # continued lines or heredocs
                 continue
-            i = self.instruction(i)
-        if not self.instructions:
+            # The common case: the instruction is this one line.
+            off = starts[i] + len(line) - len(lead) + (self.bom if i == 0 else 0)
+            m = keyword_match(token, 0, len(tail.rstrip(go_space)))
+            c = m.end(1)
+            args_offset = m.end()
+            first_arg = token[args_offset : args_offset + 1]
+            if (first_arg == "-" or first_arg == "[" or first_arg in GO_SPACE
+                    or token[:c].upper() in _CHECKED_COMMANDS):
+                # flags, maybe JSON, or arguments BuildKit checks: the general path
+                instr = self.make_instruction(token, [(0, off)], i, i + 1)
+                i += 1
+                instr.header_end = end = starts[i]
+                instr.span = Span(starts[i - 1], end)
+                instr.text = text[starts[i - 1] : end]
+            else:
+                start = starts[i]
+                i += 1
+                end = starts[i]
+                instr = Instruction(token[:c], Span(start, end), i, i, token, [(0, off)], Span(off, off + c), [],
+                                    args_offset, False, None, [], end, None, -1, text[start:end])
+            nodes.append(instr)
+            instructions.append(instr)
+        if not instructions:
             raise DockerfileSyntaxError(1, "file with no instructions")
         stages = self.stages()
         newline = "\r\n" if text.count("\r\n") * 2 > text.count("\n") else "\n"
-        df = Dockerfile(
-            text=text,
-            nodes=self.nodes,
-            directives=self.directives,
-            instructions=self.instructions,
-            stages=stages,
-            escape=self.escape,
-            bom=text.startswith(BOM),
-            newline=newline,
-            warnings=self.warnings,
-        )
-        return df
+        return Dockerfile(text, nodes, self.directives, instructions, stages, self.escape, bool(self.bom), newline,
+                          self.warnings)
 
     def instruction(self, first: int) -> int:
+        """The instruction starting at line ``first``: its continuation lines
+        (comments and blank lines among them dropped) and heredoc bodies."""
         text = self.text
-        lines = self.lines
-        n = len(lines)
+        raw = self.raw
+        starts = self.starts
+        n = len(raw)
         esc = self.escape
-        pieces: list[tuple[int, int]] = []  # (logical offset, source offset)
-        logical_parts: list[str] = []
-        logical_len = 0
+        esc2 = esc + esc
+        go_space = _GO_SPACE_CHARS
 
-        def add(source_start: int, s: str) -> None:
-            nonlocal logical_len
-            if s:
-                pieces.append((logical_len, source_start))
-                logical_parts.append(s)
-                logical_len += len(s)
-
-        start, content = self.line_content(first)
-        body = _trim_newline(content)
-        stripped = _lstrip_go(body)
-        off = start + len(body) - len(stripped)
-        k = _continuation(stripped, esc)
-        add(off, stripped if k is None else stripped[:k])
-        continued = k is not None
+        body = raw[first].rstrip("\r")
+        logical = body.lstrip(go_space)
+        off = starts[first] + len(body) - len(logical) + (self.bom if first == 0 else 0)
+        # A continuation: the escape character, then only blanks (not an escaped escape).
+        tail = logical.rstrip(" \t")
         i = first + 1
-        empty_continuation = False
-        while continued and i < n:
-            start, content = self.line_content(i)
-            raw = content
-            i += 1
-            if _is_comment(raw):
-                continue
-            body = _trim_newline(raw)
-            if _lstrip_go(body) == "":
-                empty_continuation = True
-                continue
-            k = _continuation(body, esc)
-            add(start, body if k is None else body[:k])
-            continued = k is not None
-        logical = "".join(logical_parts)
-        if not pieces:
-            pieces.append((0, lines[first][0]))
-        if empty_continuation:
-            self.warnings.append(f"line {first + 1}: empty continuation line")
-        header_end = lines[i - 1][1]
+        if tail[-1:] == esc and tail[-2:] != esc2:
+            logical = logical[: len(tail) - 1]
+            pieces = [(0, off)] if logical else []  # (logical offset, source offset)
+            logical_parts = [logical]
+            logical_len = len(logical)
+            empty_continuation = False
+            while i < n:
+                body = raw[i].rstrip("\r")
+                start = starts[i]
+                i += 1
+                token = body.lstrip(go_space)
+                if not token:
+                    empty_continuation = True
+                    continue
+                if token[0] == "#":
+                    continue
+                tail = body.rstrip(" \t")
+                continued = tail[-1:] == esc and tail[-2:] != esc2
+                if continued:
+                    body = body[: len(tail) - 1]
+                if body:
+                    pieces.append((logical_len, start))
+                    logical_parts.append(body)
+                    logical_len += len(body)
+                if not continued:
+                    break
+            logical = "".join(logical_parts)
+            if not pieces:
+                pieces.append((0, starts[first]))
+            if empty_continuation:
+                self.warnings.append(f"line {first + 1}: empty continuation line")
+        else:
+            pieces = [(0, off)]
+        header_end = starts[i]
         instr = self.make_instruction(logical, pieces, first, i)
         instr.header_end = header_end
         # Heredocs follow the instruction's own lines.
@@ -264,30 +304,26 @@ class _Parser:
                 if doc is None:
                     continue
                 name, chomp, expand, fd = doc
-                body_start = lines[i][0] if i < n else len(text)
+                body_start = starts[i]
                 terminated = False
-                content_parts = []
                 while i < n:
-                    ls, le = lines[i]
-                    raw = text[ls:le]
+                    candidate = raw[i].rstrip("\r")
                     i += 1
-                    candidate = _trim_newline(raw)
                     if chomp:
                         candidate = candidate.lstrip("\t")
                     if candidate == name:
                         terminated = True
+                        ls, le = starts[i - 1], starts[i]
                         instr.heredocs.append(
-                            Heredoc(name, chomp, expand, fd, "".join(content_parts), Span(body_start, ls), Span(ls, le))
+                            Heredoc(name, chomp, expand, fd, text[body_start:ls], Span(body_start, ls), Span(ls, le))
                         )
                         break
-                    content_parts.append(raw)
                 if not terminated:
                     raise DockerfileSyntaxError(first + 1, "unterminated heredoc")
-        end = lines[i - 1][1]
-        instr.span = Span(lines[first][0], end)
-        instr.start_line = first + 1
+        end = starts[i]
+        instr.span = Span(starts[first], end)
         instr.end_line = i
-        instr.text = text[instr.span.start : instr.span.end]
+        instr.text = text[starts[first] : end]
         self.nodes.append(instr)
         self.instructions.append(instr)
         return i
@@ -310,41 +346,43 @@ class _Parser:
         command) and, for ONBUILD, (logical, base) of its inner command."""
         n = len(logical)
         # strings.TrimSpace, then split off the command word at [\t\v\f\r ]+
-        s = base
-        while s < n and logical[s] in GO_SPACE:
-            s += 1
-        e = n
-        while e > s and logical[e - 1] in GO_SPACE:
-            e -= 1
-        c = s
-        while c < e and logical[c] not in RE_WS_CHARS:
-            c += 1
-        keyword = logical[s:c]
-        rest_start = c
-        while rest_start < e and logical[rest_start] in RE_WS_CHARS:
-            rest_start += 1
-        trimmed = logical[:e]
-        flag_words, args_offset = builder_flags(trimmed, rest_start) if rest_start < e else ([], e)
-        instr = Instruction(
-            keyword=keyword,
-            span=Span(0, 0),
-            start_line=first + 1,
-            end_line=last_excl,
-            logical=logical,
-            logical_map=pieces,
-            keyword_span=Span(0, 0),
-            flags=[],
-            args_offset=args_offset,
-        )
-        instr.keyword_span = instr.source_span(s, c)
-        instr.flags = [Flag(w.text, instr.source_span(w.start, w.end)) for w in flag_words]
-        cmd = keyword.upper()
-        line_no = first + 1
-        if cmd in ("RUN", "CMD", "ENTRYPOINT", "SHELL", "ADD", "COPY", "VOLUME"):
-            parsed = _maybe_json(trimmed[args_offset:], line_no)
-            if parsed is not None:
-                instr.json = True
-                instr.json_args = parsed
+        e = len(logical.rstrip(_GO_SPACE_CHARS))
+        if base or logical[:1] in GO_SPACE:
+            s = n - len(logical[base:].lstrip(_GO_SPACE_CHARS))
+            if e < s:  # nothing but spaces after base
+                e = s
+        else:
+            s = 0
+        m = _RE_KEYWORD.match(logical, s, e)
+        c = m.end(1)
+        args_offset = m.end()
+        trimmed = logical if e == n else logical[:e]
+        flag_words: list | tuple = ()
+        if trimmed.startswith("--", args_offset):
+            flag_words, args_offset = builder_flags(trimmed, args_offset)
+        # Logical offsets below `limit` lie in the first source piece: there they shift by a constant.
+        o = pieces[0][1]
+        limit = pieces[1][0] if len(pieces) > 1 else n + 1
+        instr = Instruction(logical[s:c], _NO_SPAN, first + 1, last_excl, logical, pieces,
+                            Span(o + s, o + c) if c < limit else _NO_SPAN, [], args_offset)
+        if c >= limit:
+            instr.keyword_span = instr.source_span(s, c)
+        if flag_words:
+            instr.flags = [
+                Flag(w.text, Span(o + w.start, o + w.end) if w.end < limit else instr.source_span(w.start, w.end))
+                for w in flag_words
+            ]
+        cmd = instr.cmd
+        if cmd in _JSON_COMMANDS:
+            # parseMaybeJSON: only arguments starting with "[" (after Go spaces) can be JSON
+            lead = trimmed[args_offset : args_offset + 1]
+            if lead == "[" or lead in GO_SPACE:
+                parsed = _maybe_json(trimmed[args_offset:], first + 1)
+                if parsed is not None:
+                    instr.json = True
+                    instr.json_args = parsed
+        elif cmd == "ENV" or cmd == "LABEL":
+            _check_name_val(trimmed, args_offset, e, self.escape, cmd, first + 1)
         elif cmd == "HEALTHCHECK":
             rest = trimmed[args_offset:]
             sep = 0
@@ -354,14 +392,12 @@ class _Parser:
             while nxt < len(rest) and rest[nxt] in GO_SPACE:
                 nxt += 1
             if sep:
-                parsed = _maybe_json(rest[nxt:], line_no)
+                parsed = _maybe_json(rest[nxt:], first + 1)
                 if parsed is not None:
                     instr.json = True
                     instr.json_args = parsed
-        elif cmd in ("ENV", "LABEL"):
-            _check_name_val(trimmed, args_offset, e, self.escape, cmd, line_no)
         elif cmd == "ONBUILD" and args_offset < e:
-            return instr, (logical[:e], args_offset)
+            return instr, (trimmed, args_offset)
         return instr, None
 
     @staticmethod
@@ -403,16 +439,16 @@ class _Parser:
 
 def _maybe_json(rest: str, line: int) -> list[str] | None:
     """parseMaybeJSON: a JSON string array (first value only), else shell form."""
-    r = _lstrip_go(rest)
+    r = rest.lstrip(_GO_SPACE_CHARS)
     if not r.startswith("["):
         return None
     try:
-        value, _ = json.JSONDecoder(parse_constant=_reject).raw_decode(r)
+        value, _ = _JSON.raw_decode(r)
     except (ValueError, RecursionError):
         return None
     if not isinstance(value, list):
         return None
-    if not all(isinstance(v, str) for v in value):
+    if not all(map(isinstance, value, repeat(str))):
         raise DockerfileSyntaxError(line, "when using JSON array syntax, arrays must be comprised of strings only")
     return value
 
@@ -421,20 +457,23 @@ def _reject(name: str):
     raise ValueError(name)
 
 
+_JSON = json.JSONDecoder(parse_constant=_reject)  # stateless between calls: built once
+
+
 def _check_name_val(logical: str, start: int, end: int, escape: str, key: str, line: int) -> None:
     """The errors BuildKit's parseNameVal raises for ENV and LABEL."""
-    words = name_value_words(logical, start, end, escape)
+    words = name_value_texts(logical, start, end, escape)
     if not words:
         return
-    if "=" not in words[0].text:
+    if "=" not in words[0]:
         rest = _lstrip_go(logical[start:end])  # after `--` the arguments start with a blank
         if not any(ch in RE_WS_CHARS for ch in rest):
             raise DockerfileSyntaxError(line, f"{key} must have two arguments")
         return
     for w in words:
-        if "=" not in w.text:
+        if "=" not in w:
             raise DockerfileSyntaxError(
-                line, f"Syntax error - can't find = in {w.text!r}. Must be of the form: name=value"
+                line, f"Syntax error - can't find = in {w!r}. Must be of the form: name=value"
             )
 
 

@@ -7,6 +7,8 @@ ENV/LABEL/ARG) and `shell_words` (the shell lexer as used to find heredocs).
 
 from __future__ import annotations
 
+import re
+
 from .model import Word
 
 # Go's unicode.IsSpace: Python's str.isspace also accepts \x1c-\x1f, Go does not.
@@ -22,6 +24,10 @@ RE_WS_CHARS = frozenset("\t\v\f\r ")
 # these bytes are spaces to it (ASCII whitespace, and 0x85/0xA0, which in UTF-8
 # only occur inside a multi-byte character, splitting it).
 _FLAG_SPACE_BYTES = frozenset(b"\t\n\v\f\r \x85\xa0")
+# Spaces, then maybe (group 1) a flag word with nothing to decode (no quote, no
+# backslash) that ends at a space or the end of the line.
+_RE_PLAIN_FLAG = re.compile(r"[\t\n\v\f\r ]*(?:(--[^\t\n\v\f\r \\'\"]*)(?![^\t\n\v\f\r ]))?")
+_RE_GO_WORD = re.compile("[^" + "".join(sorted(re.escape(c) for c in GO_SPACE)) + "]+")
 
 
 def builder_flags(line: str, start: int) -> tuple[list[Word], int]:
@@ -33,7 +39,21 @@ def builder_flags(line: str, start: int) -> tuple[list[Word], int]:
     bytes, as BuildKit does, so a non-ASCII space (U+00A0) is no separator.
     """
     if line.isascii():
-        return _builder_flags(line.encode("ascii"), start, None, len(line))
+        # Plain flag words at C speed; from the first one that needs decoding on, the byte loop.
+        words: list[Word] = []
+        m = _RE_PLAIN_FLAG.match(line, start)
+        while (flag := m.group(1)) is not None:
+            if flag == "--":
+                return words, m.end()
+            words.append(Word(flag, m.start(1), m.end()))
+            m = _RE_PLAIN_FLAG.match(line, m.end())
+        pos = m.end()
+        if pos >= len(line):
+            return words, len(line)
+        if not line.startswith("--", pos):
+            return words, pos
+        more, offset = _builder_flags(line.encode("ascii"), pos, None, len(line))
+        return words + more, offset
     tail = line[start:]
     data = tail.encode("utf-8", "surrogatepass")
     b2c = [0] * (len(data) + 1)  # byte offset -> char offset (inside a character: the next one)
@@ -107,6 +127,9 @@ def _builder_flags(line: bytes, start: int, b2c: list[int] | None, n_chars: int)
 
 def name_value_words(line: str, start: int, end: int, escape: str) -> list[Word]:
     """BuildKit's parseWords: whitespace-split words, quotes kept in the text."""
+    seg = line[start:end]
+    if "'" not in seg and '"' not in seg and escape not in seg:
+        return [Word(m.group(), m.start(), m.end()) for m in _RE_GO_WORD.finditer(line, start, end)]
     words: list[Word] = []
     pos = start
     while pos < end:
@@ -151,6 +174,14 @@ def name_value_words(line: str, start: int, end: int, escape: str) -> list[Word]
         if blank_ok or buf:
             words.append(Word("".join(buf), word_start, pos))
     return words
+
+
+def name_value_texts(line: str, start: int, end: int, escape: str) -> list[str]:
+    """The texts of `name_value_words`, without building Words when nothing is quoted or escaped."""
+    seg = line[start:end]
+    if "'" not in seg and '"' not in seg and escape not in seg:
+        return _RE_GO_WORD.findall(line, start, end)
+    return [w.text for w in name_value_words(line, start, end, escape)]
 
 
 def shell_words(line: str, start: int = 0, end: int | None = None) -> list[Word]:
@@ -225,6 +256,8 @@ def shell_words_complete(line: str) -> list[Word] | None:
 
 def unquote_shell_word(raw: str) -> tuple[str, bool]:
     """Remove shell quoting from one word. Returns (text, was_quoted)."""
+    if "\\" not in raw and "'" not in raw and '"' not in raw:
+        return raw, False
     out: list[str] = []
     quoted = False
     i = 0

@@ -1,0 +1,63 @@
+"""The parser's shortcuts give what its general path gives.
+
+`_Parser.parse` builds a plain one-line instruction (no flags, no JSON, no
+heredoc, no argument check) itself instead of going through `make_instruction`;
+here every such instruction of the corpus, the golden inputs and the edge cases
+is rebuilt the general way and must be equal, field for field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from migrate.syntax import DockerfileSyntaxError, Span, parse
+from migrate.syntax.parser import _Parser
+
+from corpus import corpus_files, read_text
+from test_parser import EDGE_CASES
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXTS = {f"edge/{k}": v for k, v in EDGE_CASES.items()}
+TEXTS.update({str(p.relative_to(ROOT)): p.read_text(encoding="utf-8", errors="surrogateescape")
+              for p in sorted(ROOT.glob("golden/*/*/in.Dockerfile"))})
+TEXTS.update({f"{p.parent.name}/{p.name}": read_text(p)
+              for folder in ("clean", "unsafe", "migrated") for p in corpus_files(folder)})
+
+
+def _fields(instr) -> dict:
+    out = {f.name: getattr(instr, f.name) for f in dataclasses.fields(instr) if f.name != "memo"}
+    out["sub"] = None if instr.sub is None else _fields(instr.sub)
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(TEXTS))
+def test_one_line_shortcut_equals_general_path(name):
+    text = TEXTS[name]
+    try:
+        df = parse(text)
+    except DockerfileSyntaxError:
+        pytest.skip("not parseable")
+    for instr in df.instructions:
+        assert instr.cmd == instr.keyword.upper()
+        if instr.start_line != instr.end_line:
+            continue
+        general = _Parser(text)
+        general.escape = df.escape
+        ref = general.make_instruction(instr.logical, list(instr.logical_map), instr.start_line - 1, instr.end_line)
+        ref.header_end = instr.header_end
+        ref.span = Span(instr.span.start, instr.span.end)
+        ref.text = text[ref.span.start : ref.span.end]
+        ref.stage = instr.stage
+        assert _fields(ref) == _fields(instr)
+
+
+def test_span_stays_a_frozen_value():
+    s = Span(3, 7)
+    assert (s.start, s.end, len(s)) == (3, 7, 4)
+    assert s == Span(start=3, end=7) and hash(s) == hash(Span(3, 7)) and s != Span(3, 8)
+    assert repr(s) == "Span(start=3, end=7)"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.start = 1
