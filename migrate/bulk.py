@@ -23,6 +23,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 
+from .discovery import _git_listing as git_listing
 from .discovery import clear_caches, discover_all, display_path, git_root
 from .jsonfmt import dumps_indented
 from .parallel import CLEAN, Job, Outcome, Task, default_jobs, process_guarded, run_tasks
@@ -100,9 +101,25 @@ def _sorted_reqs(needs: dict) -> list:
     return sorted(needs.values(), key=lambda r: (r.type != "secret", r.id))
 
 
+def _ask_git_in_parallel(folders: list[str]) -> None:
+    """Warm the git answers (top level, file listing) of many repositories at once: each is
+    two `git` processes, which threads can wait for together (hundreds of repositories)."""
+    if len(folders) < 4:
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    def ask(folder: str) -> None:
+        git_root(os.path.realpath(folder))
+        git_listing(os.path.abspath(folder))
+
+    with ThreadPoolExecutor(max_workers=min(8, len(folders))) as pool:
+        list(pool.map(ask, folders))
+
+
 def plan(paths: list[str], excludes: tuple[str, ...]) -> list[Group]:
     """Group the path arguments by repository and discover their files."""
     clear_caches()
+    _ask_git_in_parallel([p for p in paths if p != "-" and os.path.isdir(p)])
     groups: dict[str, Group] = {}
     cwd = os.path.realpath(os.getcwd())
     for p in paths:
