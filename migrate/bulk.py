@@ -575,16 +575,29 @@ def _needs_cell(needs: dict, shown: int = 4) -> str:
 
 
 def _table(groups: list[Group], mode: str, dry: bool, console) -> None:
+    done = "rewritten" if mode == "fix" and not dry else "to rewrite"
+    title = "dockerfile-migrate: per repository"
+    columns = ("repository", "files", "findings", f"Dockerfiles {done}", "callers updated",
+               "secrets callers must now pass", "patch")
+    left = {0, 5, 6}  # text columns; the counts are right-aligned
+    rows = [(g.name, str(g.scanned), str(g.findings), str(g.changed), str(g.callers_changed),
+             _needs_cell(g.needs), display_path(g.patch_file) if g.patch_file else "-") for g in groups]
+    if not console.is_terminal:
+        # A log (CI, a pipe): plain aligned columns, one line per repository; rich's table costs
+        # more than the whole run for hundreds of repositories and folds cells at 80 columns.
+        widths = [max(len(r[i]) for r in [columns, *rows]) for i in range(len(columns))]
+
+        def line(cells) -> str:
+            return "  ".join(c.ljust(w) if i in left else c.rjust(w)
+                             for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+        console.file.write("\n".join([title, line(columns), *map(line, rows)]) + "\n")
+        return
     from rich.table import Table
 
-    done = "rewritten" if mode == "fix" and not dry else "to rewrite"
-    table = Table(title="dockerfile-migrate: per repository", title_justify="left")
-    for col in ("repository", "files", "findings", f"Dockerfiles {done}", "callers updated",
-                "secrets callers must now pass", "patch"):
-        table.add_column(col, justify="left" if col in ("repository", "patch") or col.startswith("secrets")
-                         else "right", overflow="fold")
-    for g in groups:
-        table.add_row(g.name, str(g.scanned), str(g.findings), str(g.changed), str(g.callers_changed),
-                      _needs_cell(g.needs),
-                      display_path(g.patch_file) if g.patch_file else "-")
+    table = Table(title=title, title_justify="left")
+    for i, col in enumerate(columns):
+        table.add_column(col, justify="left" if i in left else "right", overflow="fold")
+    for row in rows:
+        table.add_row(*row)
     console.print(table)

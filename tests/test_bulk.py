@@ -162,8 +162,11 @@ def test_patch_dir_one_patch_per_repository_applies_with_git(tmp_path):
         git(repo, "apply", str(out / name))
     assert (a / "Dockerfile").read_text() == FIXED and (c / "deploy" / "Dockerfile").read_text() == FIXED
     assert cli(["check", "repos/a", "repos/c"], cwd=tmp_path).exit_code == 0
-    # The per-repository table goes to stderr.
+    # The per-repository table goes to stderr: in a log, one plain line per repository.
     assert "per repository" in r.stderr and "repos/a" in r.stderr
+    rows = {line.split()[0]: line.split() for line in r.stderr.splitlines() if line.startswith("repos/")}
+    assert rows["repos/a"][1:5] == ["2", "2", "2", "0"] and rows["repos/b"][1:5] == ["1", "0", "0", "0"]
+    assert rows["repos/a"][-1].endswith("a.patch") and rows["repos/b"][-1] == "-"
 
 
 def test_shard_splits_the_path_list_deterministically():
