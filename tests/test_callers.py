@@ -315,6 +315,28 @@ def test_json_lists_callers_with_kind_and_ignore_switches_them_off(tmp_path):
     assert "--secret" not in (tmp_path / "build.sh").read_text()
 
 
+def test_select_of_dockerfile_rules_keeps_callers_in_step(tmp_path):
+    """`--select DM101` migrates the ARG; the compose file and the script must follow, or they
+    would go on passing a build arg to a Dockerfile that now needs a secret."""
+    make_repo(tmp_path)
+    r = cli(["fix", "--isolated", "--select", "DM101", "."], tmp_path)
+    assert r.exit_code == 0
+    assert "--mount=type=secret,id=NPM_TOKEN" in (tmp_path / "Dockerfile").read_text()
+    assert PLANTED not in (tmp_path / "compose.yaml").read_text()
+    assert "--secret id=NPM_TOKEN" in (tmp_path / "build.sh").read_text()
+
+
+@pytest.mark.parametrize("args", [["--select", "DM101", "--ignore", "DM5"], ["--select", "DM101,DM502"]])
+def test_callers_left_out_when_named_out(tmp_path, args):
+    make_repo(tmp_path)
+    r = cli(["fix", "--isolated", *args, "."], tmp_path)
+    assert r.exit_code == 0
+    assert "--mount=type=secret,id=NPM_TOKEN" in (tmp_path / "Dockerfile").read_text()
+    assert PLANTED in (tmp_path / "compose.yaml").read_text()  # DM501 neither selected nor implied
+    if "DM502" in args[1]:
+        assert "--secret id=NPM_TOKEN" in (tmp_path / "build.sh").read_text()
+
+
 def test_explicit_paths_and_summary_on_stderr(tmp_path):
     make_repo(tmp_path)
     r = cli(["diff", "--isolated", "Dockerfile", "compose.yaml"], tmp_path)

@@ -9,7 +9,7 @@ against the Dockerfiles of the same run (`Needs`).
 from __future__ import annotations
 
 from ..engine import Result
-from .base import OTHER, CallerContext, CallerRule
+from .base import OTHER, CallerContext, CallerRule, caller_rule_enabled
 from .dm501_compose import ComposeBuildArgs
 from .dm502_scripts import ScriptBuildArgs
 from .dm503_workflows import WorkflowBuildArgs
@@ -23,10 +23,10 @@ def migrate_caller(text: str, ctx: CallerContext) -> Result:
     """Rewrite (or report) one caller file of kind ``ctx.kind``."""
     for rule in CALLER_RULES:
         if ctx.kind in rule.kinds:
-            if not ctx.settings.enabled(rule.code):
+            if not caller_rule_enabled(ctx.settings, rule.code):
                 return Result(text, text)
             return rule().migrate(text, ctx)
     return Result(text, text)
 
 
-__all__ = ["CALLER_RULES", "OTHER", "CallerContext", "CallerRule", "Needs", "migrate_caller"]
+__all__ = ["CALLER_RULES", "OTHER", "CallerContext", "CallerRule", "Needs", "caller_rule_enabled", "migrate_caller"]

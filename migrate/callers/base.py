@@ -90,3 +90,15 @@ def _flag_for(needs: Needs, name: str) -> str:
         extra = [r.flag() for r in needs.extra()]
         return " ".join(extra) if extra else "nothing (drop it)"
     return f"--secret id={req.id},env={name}" if not req.src else req.flag()
+
+
+def caller_rule_enabled(settings, code: str) -> bool:
+    """Caller rules follow the Dockerfile fixes they keep builds in step with: `--select` of
+    Dockerfile rules only (`DM101`, `DM1`) keeps them on, or the callers would go on passing
+    build args to Dockerfiles that now need secrets; `--ignore DM5..` or a selection naming
+    caller rules decides for them as for any rule."""
+    if settings.enabled(code):
+        return True
+    if any(code.startswith(p) for p in settings.ignore) or settings.select is None:
+        return False
+    return not any(p.startswith("DM5") or "DM5".startswith(p) for p in settings.select)

@@ -44,7 +44,7 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from ..fix import BuildRequirement, Edit, EditConflict, Fix, apply_edits
 from ..secrets import find_credential_literals, mask_value
-from .base import CallerContext, CallerRule
+from .base import CallerContext, CallerRule, caller_rule_enabled
 from .dm502_scripts import ScriptBuildArgs
 from .needs import Needs
 from .script_edit import NOT_EDITABLE, ScriptEditor, Unit, report_string
@@ -114,7 +114,7 @@ class WorkflowBuildArgs(CallerRule):
                     plan = self._plan_step(str(job_id), i, step, ctx, label, passes)
                     if plan is not None and not plan.empty:
                         plans.append(plan)
-                elif isinstance(step.get("run"), str) and ctx.settings.enabled("DM502"):
+                elif isinstance(step.get("run"), str) and caller_rule_enabled(ctx.settings, "DM502"):
                     shell = str(step.get("shell") or "bash")
                     if not re.match(r"^(bash|sh)\b", shell):
                         continue
