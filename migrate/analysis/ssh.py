@@ -361,7 +361,16 @@ EMPTY = SshAnalysis()
 # --------------------------------------------------------------------------- RUN parsing
 
 
-def _run(instr: Instruction, index: int) -> Run:
+def run_views(instr: Instruction) -> tuple[ScriptView, ...]:
+    """The scripts a RUN executes, computed once per parsed instruction (the SSH and token analyses both
+    walk them)."""
+    views = instr.memo.get("ssh.run_views")
+    if views is None:
+        views = instr.memo["ssh.run_views"] = tuple(_views(instr))
+    return views
+
+
+def _views(instr: Instruction) -> list[ScriptView]:
     views: list[ScriptView] = []
     if instr.json:
         args = instr.json_args or []
@@ -379,6 +388,11 @@ def _run(instr: Instruction, index: int) -> Run:
         views.append(ScriptView(split_script(args), not instr.heredocs, instr.args_offset, ""))
         for h in script_heredocs:
             views.append(ScriptView(split_script(h.content), False, 0, "heredoc"))
+    return views
+
+
+def _run(instr: Instruction, index: int) -> Run:
+    views = list(run_views(instr))
     ssh_mount = False
     secret_env: dict[str, str] = {}
     secret_files: dict[str, str] = {}

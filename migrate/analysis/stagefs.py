@@ -25,6 +25,7 @@ from ..syntax.words import unquote_shell_word
 
 _VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+][^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))")
 ROOT_USERS = frozenset({"root", "0"})
+_STATE_CHANGERS = frozenset({"WORKDIR", "USER", "ENV", "ARG"})
 
 
 @dataclass
@@ -110,9 +111,14 @@ def stage_states(df: Dockerfile) -> dict[int, FsState]:
     for stage in df.stages:
         parent = _parent_stage(df, stage)
         state = finals[parent.index].copy() if parent is not None else FsState()
+        before = None  # snapshot of ``state``, shared by the instructions that see it (callers only read them)
         for instr in stage.instructions[1:]:
-            states[id(instr)] = state.copy()
+            if before is None:
+                before = state.copy()
+            states[id(instr)] = before
             cmd = instr.cmd
+            if cmd in _STATE_CHANGERS:
+                before = None
             if cmd == "WORKDIR":
                 text = unquote_shell_word(instr.args.strip())[0]
                 expanded = expand(text, state.env)

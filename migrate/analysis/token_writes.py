@@ -29,6 +29,7 @@ write uses), so the file exists exactly while a reader runs.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -42,7 +43,7 @@ from .credential_files import kind_of_name
 from .file_readers import file_life
 from .final_image import carried_copies, final_chain
 from .shell_script import Command, Item, Script
-from .ssh import _item_spans, _run, merge_edits
+from .ssh import _item_spans, merge_edits, run_views
 from .stagefs import FsState, is_final_lineage, shell_path, stage_states
 
 _HINT = re.compile(
@@ -141,28 +142,43 @@ def _mask_url(text: str) -> str:
     return _USERINFO.sub(sub, text)
 
 
+# The programs `_detect` recognises (by the name it is run as): any other command writes nothing we report.
+_DETECTED = frozenset({"git", "npm", "yarn", "pnpm", "pip", "pip3", "poetry", "composer", "aws", "docker", "bundle",
+                       "nuget", "dotnet", "huggingface-cli", "hf", "wandb", "ngrok", "sed", "echo", "printf", "cat",
+                       "tee"})
+
+
 class _Ctx:
     def __init__(self, df: Dockerfile, settings: Settings):
         self.df = df
         self.settings = settings
-        self.states = stage_states(df)
+
+    @functools.cached_property
+    def states(self) -> dict[int, FsState]:
+        return stage_states(self.df)  # only when a command may write a token
 
 
 def analyse_token_writes(df: Dockerfile, settings: Settings) -> list[TokenWrite]:
     ctx = _Ctx(df, settings)
     out: list[TokenWrite] = []
     for stage in df.stages:
-        for k, instr in enumerate(stage.instructions[1:], start=1):
+        for instr in stage.instructions[1:]:
             if instr.cmd != "RUN":
                 continue
-            state = ctx.states.get(id(instr), FsState())
-            run = _run(instr, k)
-            for vi, view in enumerate(run.views):
+            state = None
+            for vi, view in enumerate(run_views(instr)):
                 script = view.script
                 items = script.items
                 for ii, item in enumerate(items):
                     for cmd in item.commands:
-                        tw = _detect(ctx, instr, stage, state, cmd)
+                        argv = cmd.argv
+                        prog = argv[0].text.rsplit("/", 1)[-1] if argv else ""
+                        if prog not in _DETECTED or (prog in _WRITERS and not cmd.redirects) or (
+                                prog == "git" and not any(w.text == "config" for w in argv)):
+                            continue  # `_detect` would find nothing: no state needed
+                        if state is None:
+                            state = ctx.states.get(id(instr), FsState())
+                        tw = _detect(ctx, instr, stage, state, cmd, argv)
                         if tw is None:
                             continue
                         if _cleaned_up(tw, items[ii + 1:], state) or _under_tmpfs(instr, tw.path):
@@ -199,9 +215,9 @@ def _mk(instr, stage, state, tool, path, subject, secret, suggestion) -> TokenWr
     return TokenWrite(instr, stage, tool, path, _pretty(path, state), subject, names, literal, suggestion)
 
 
-def _detect(ctx: _Ctx, instr: Instruction, stage: Stage, state: FsState, cmd: Command) -> TokenWrite | None:
-    argv = [w.text for w in cmd.argv]
-    raws = [w.raw for w in cmd.argv]
+def _detect(ctx: _Ctx, instr: Instruction, stage: Stage, state: FsState, cmd: Command, words) -> TokenWrite | None:
+    argv = [w.text for w in words]
+    raws = [w.raw for w in words]
     if not argv:
         return None
     prog = argv[0].rsplit("/", 1)[-1]
