@@ -11,17 +11,23 @@ from .parser import BOM, DockerfileSyntaxError, _check_name_val, _lstrip_go, _rs
 from .words import GO_SPACE, RE_WS_CHARS, builder_flags
 
 _JSON_NON_STRING = re.compile(r"[\[,]\s*(?:[-\d{\[]|true\b|false\b|null\b)")
+_RE_WS = re.compile(r"[\t\v\f\r ]")  # what ends an instruction keyword
 _NAME_VAL_LINE = re.compile(r"(?im)^[^\S\n]*(?:onbuild[^\S\n]+)*(?:env|label)\b(.*)$")
-# _NAME_VAL_LINE for lower-cased ASCII text behind a newline: led by the newline, so the regex
-# engine jumps from line to line instead of trying every position.
-_NAME_VAL_AFTER_NEWLINE = re.compile(r"\n[^\S\n]*(?:onbuild[^\S\n]+)*(?:env|label)\b([^\n]*)")
-# ENV/LABEL arguments BuildKit certainly accepts: plain `name=value` words (no quotes, escapes
-# or blanks but spaces and tabs), or the legacy `NAME value` form (a plain first word). Neither
-# starts with `-`, so no flag comes first.
-_PLAIN_NAME_VALS = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_.-]*=[^\s\"'\\`]*(?:[ \t]+[A-Za-z0-9_.-]+=[^\s\"'\\`]*)*")
+# _NAME_VAL_LINE for lower-cased ASCII text, from its keyword (see keyword_line_args).
+_ENV_OR_LABEL_ARGS = (re.compile(r"env\b([^\n]*)"), re.compile(r"label\b([^\n]*)"))
+# What may precede an instruction keyword on its line.
+LINE_LEAD = re.compile(r"[^\S\n]*(?:onbuild[^\S\n]+)*")
+# ENV/LABEL arguments BuildKit certainly accepts: plain `name=value` words (values unquoted or
+# in quotes, without escapes; no blanks but spaces and tabs between words), or the legacy
+# `NAME value` form (a plain first word). Neither starts with `-`, so no flag comes first.
+_PLAIN_VALUE = r"""(?:[^\s"'\\`]|"[^"\\]*"|'[^'\\]*')*"""
+_PLAIN_NAME_VALS = re.compile(
+    rf"[A-Za-z0-9_.][A-Za-z0-9_.-]*={_PLAIN_VALUE}(?:[ \t]+[A-Za-z0-9_.-]+={_PLAIN_VALUE})*"
+)
 _PLAIN_LEGACY = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_.-]*[ \t]")
 _GO_BLANKS = "".join(sorted(GO_SPACE - {"\n"}))
 _GO_BLANK = "[" + re.escape(_GO_BLANKS) + "]"
+_GO_BLANK_RX = re.compile(_GO_BLANK)
 # A backslash continuation (not an escaped backslash) on a line that is not a
 # comment, then the comment and empty lines BuildKit skips inside it.
 _CONTINUATION = re.compile(
@@ -91,9 +97,10 @@ def may_raise(text: str) -> bool:
     """Cheap over-approximation: could `parse(text)` raise DockerfileSyntaxError?
 
     BuildKit's parser fails only on bad directives, unterminated heredocs,
-    JSON arrays with non-strings, malformed ENV/LABEL and files without
-    instructions; this looks for the ingredients of each on the logical lines
-    (`logical_view`). False means parse() certainly succeeds.
+    JSON arrays with non-strings (in arguments that start with the array),
+    malformed ENV/LABEL and files without instructions; this looks for the
+    ingredients of each on the logical lines (`logical_view`). False means
+    parse() certainly succeeds.
     """
     if "<<" in text:
         return True
@@ -101,8 +108,16 @@ def may_raise(text: str) -> bool:
     # Parser directives (the escape one changes continuations) only stand first.
     if re.match(r"\s*#\s*(escape|syntax|check)\s*=", view[:4096], re.I):
         return True
-    if _JSON_NON_STRING.search(view) or not _HAS_INSTRUCTION.search(view):
+    if not _HAS_INSTRUCTION.search(view):
         return True
+    checked = -1
+    for m in _JSON_NON_STRING.finditer(view):  # a non-string in a JSON array: on a line that starts one?
+        start = view.rfind("\n", 0, m.start()) + 1
+        if start != checked:
+            checked = start
+            end = view.find("\n", start)
+            if _may_start_json_array(view[start:] if end < 0 else view[start:end]):
+                return True
     for rest in _name_val_args(view):
         rest = _rstrip_go(rest)  # Go's spaces: \x1c-\x1f are none to BuildKit
         if rest.endswith(("\\", "`")) or "#" in rest:
@@ -120,8 +135,44 @@ def may_raise(text: str) -> bool:
     return False
 
 
+def _may_start_json_array(line: str) -> bool:
+    """Could BuildKit read a JSON array at the start of this logical line's arguments? Its parser
+    splits the keyword off at a blank or tab (after Go's spaces; ONBUILD's command likewise) and
+    reads JSON where the arguments, after Go's spaces, start with `[` (HEALTHCHECK: after its CMD
+    word). Flags first: maybe."""
+    rest = line.lstrip(_GO_BLANKS)
+    while True:
+        blank = _RE_WS.search(rest)
+        if blank is None:
+            return False  # no arguments
+        word, args = rest[:blank.start()].upper(), rest[blank.start():].lstrip("\t\v\f\r ")
+        if word != "ONBUILD":
+            break
+        rest = args.lstrip(_GO_BLANKS)
+    if args.startswith("--") or args.lstrip(_GO_BLANKS).startswith("["):
+        return True
+    head = _GO_BLANK_RX.search(args)  # HEALTHCHECK's CMD word ends at Go's first space
+    return (word == "HEALTHCHECK" and head is not None and head.start() > 0
+            and args[head.start():].lstrip(_GO_BLANKS).startswith("["))
+
+
+def keyword_line_args(text: str, keyword_args, lead) -> list[str]:
+    """For ASCII ``text``: group 1 of each match of ``keyword_args`` (patterns over the lower-cased
+    text, from a keyword to the line end) whose line up to the keyword is ``lead``, in text order.
+    A match elsewhere in a line cannot hide one after ``lead``: none of its keywords is in a lead."""
+    low = text.lower()
+    found = []
+    for rx in keyword_args:
+        for m in rx.finditer(low):
+            at = m.start()
+            if lead.fullmatch(low, low.rfind("\n", 0, at) + 1, at):
+                found.append(m.span(1))
+    found.sort()
+    return [text[a:b] for a, b in found]
+
+
 def _name_val_args(view: str) -> list[str]:
     """What follows `ENV`/`LABEL` on each such line: _NAME_VAL_LINE's group 1, faster."""
     if not view.isascii():
         return [m.group(1) for m in _NAME_VAL_LINE.finditer(view)]
-    return [view[m.start(1) - 1:m.end(1) - 1] for m in _NAME_VAL_AFTER_NEWLINE.finditer("\n" + view.lower())]
+    return keyword_line_args(view, _ENV_OR_LABEL_ARGS, LINE_LEAD)
