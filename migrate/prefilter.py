@@ -18,13 +18,15 @@ from .analysis import credential_copies, ssh, token_writes
 from .memo import same_text_memo
 from .secrets import classify_name, find_credential_literals
 from .settings import Settings
+from .syntax.prescan import LINE_LEAD, keyword_line_args
 
 # [^\S\n]: any blank but the newline (BuildKit trims all Unicode spaces).
 _DECLARATION = re.compile(r"(?im)^[^\S\n]*(?:onbuild[^\S\n]+)*(?:arg|env)[^\S\n]+(.*)$")
-# _DECLARATION for lower-cased ASCII text behind a newline: led by the newline, so the regex
-# engine jumps from line to line instead of trying every position (case-folding only equals
-# lower-casing for ASCII: `(?i)` also matches the Kelvin sign to "k" and "ſ" to "s").
-_DECLARATION_AFTER_NEWLINE = re.compile(r"\n[^\S\n]*(?:onbuild[^\S\n]+)*(?:arg|env)[^\S\n]+([^\n]*)")
+# _DECLARATION for lower-cased ASCII text, from its keyword: led by a literal, so the regex engine
+# jumps from keyword to keyword (case-folding only equals lower-casing for ASCII: `(?i)` also
+# matches the Kelvin sign to "k" and "ſ" to "s"). A keyword elsewhere in a line is no
+# declaration: LINE_LEAD checks what precedes it.
+_ARG_OR_ENV_ARGS = (re.compile(r"arg[^\S\n]+([^\n]*)"), re.compile(r"env[^\S\n]+([^\n]*)"))
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Go's unicode.IsSpace (Python's str.split would also split at \x1c-\x1f).
 _GO_BLANKS = re.compile("[\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
@@ -35,11 +37,12 @@ _ASSIGNED_RUN_REVERSED = re.compile(r"=([A-Za-z0-9_]+)")
 
 
 class RequiredWords(NamedTuple):
-    """Lower-case words without blanks: an ASCII text a rule may fire on holds one of ``words``
-    or both words of one of ``pairs`` (in any case)."""
+    """What an ASCII text a rule may fire on holds, lower-cased: one of ``words``, both words of
+    one of ``pairs``, or a match of one of ``patterns``. None of them matches a blank."""
 
     words: tuple[str, ...]
     pairs: tuple[tuple[str, str], ...] = ()
+    patterns: tuple[re.Pattern[str], ...] = ()
 
 
 def _fewest(words) -> tuple[str, ...]:
@@ -49,15 +52,18 @@ def _fewest(words) -> tuple[str, ...]:
 
 _SYNTAX = RequiredWords(("syntax",))
 _CREDENTIAL_COPY = RequiredWords(_fewest(credential_copies._HINT_WORDS))
-# may_write_token's hint: its words, or the words its patterns need (`://...@`, `sed...$`, `bundle config`).
-_TOKEN_WRITE = RequiredWords(_fewest(token_writes._HINT_WORDS), (("://", "@"), ("sed", "$"), ("bundle", "config")))
+# may_write_token's hint: its words, or its patterns (`sed...$` and `bundle config...:` may hold blanks).
+_TOKEN_WRITE = RequiredWords(_fewest(token_writes._HINT_WORDS), (("sed", "$"), ("bundle", "config")),
+                             (token_writes._HINT_URL,))
 # may_involve_ssh: its words, or `ssh|scp|sftp ... -i`.
 _SSH = RequiredWords(_fewest((*ssh._HINT_WORDS, "ssh", "scp", "sftp")))
+# Looked for once per text, for all rules.
+_ALL_WORDS = tuple(dict.fromkeys(w for need in (_SYNTAX, _CREDENTIAL_COPY, _TOKEN_WRITE, _SSH) for w in need.words))
 
 
 def required_words(code: str, settings: Settings) -> RequiredWords | None:
-    """The words an ASCII text holds whenever rule ``code``'s quick_reject lets it through; None:
-    no such words. Only for ASCII: `(?i)` also matches "ſ" to "s" and the Kelvin sign to "k",
+    """What an ASCII text holds whenever rule ``code``'s quick_reject lets it through; None:
+    nothing known. Only for ASCII: `(?i)` also matches "ſ" to "s" and the Kelvin sign to "k",
     lower() does not."""
     if code == "DM104":
         return _SYNTAX
@@ -73,13 +79,43 @@ def required_words(code: str, settings: Settings) -> RequiredWords | None:
 def lacks_required_words(code: str, text: str, settings: Settings) -> bool:
     """True when ``text`` lacks rule ``code``'s required words: the rule finds nothing in it."""
     need = required_words(code, settings)
-    return need is not None and text.isascii() and _lacks(text, need)
+    if need is None or not text.isascii():
+        return False
+    present, low = _words_in(text)
+    return (present.isdisjoint(need.words) and not any(a in low and b in low for a, b in need.pairs)
+            and not any(p.search(low) for p in need.patterns))
 
 
-@same_text_memo  # the three SSH rules need the same words
-def _lacks(text: str, need: RequiredWords) -> bool:
+@same_text_memo  # every rule asks about the same text
+def _words_in(text: str) -> tuple[frozenset[str], str]:
     low = text.lower()
-    return not any(w in low for w in need.words) and not any(a in low and b in low for a, b in need.pairs)
+    return frozenset([w for w in _ALL_WORDS if w in low]), low
+
+
+# Rules whose quick_reject judges each line on its own (may_declare_secret): on a logical view,
+# only the lines a join changed need asking once the raw text passed.
+LINE_BY_LINE = frozenset({"DM101", "DM102"})
+
+
+def changed_lines(text: str, view: str) -> str:
+    """The lines of ``view`` that are no line of ``text``, one per line."""
+    lines = set(text.split("\n"))
+    return "\n".join([line for line in view.split("\n") if line not in lines])
+
+
+_secret_names: list = [None, {}]  # policy object, name -> classify_name(name) is not None
+
+
+def _is_secret_name(name: str, policy) -> bool:
+    """classify_name(name, None, policy) is not None, remembered per name: classify_name's own
+    cache hashes the policy (a dataclass of tuples) on every call."""
+    if _secret_names[0] is not policy or len(_secret_names[1]) > 65536:
+        _secret_names[:] = [policy, {}]
+    known = _secret_names[1]
+    verdict = known.get(name)
+    if verdict is None:
+        verdict = known[name] = classify_name(name, None, policy) is not None
+    return verdict
 
 
 def may_declare_secret(text: str, settings: Settings) -> bool:
@@ -94,7 +130,7 @@ def _may_declare_secret(text: str, policy) -> bool:
         if line.endswith(("\\", "`")) or "@" in line:
             return True  # continued declaration, or a credentialed URL default
         for name in _IDENT.findall(line):
-            if classify_name(name, None, policy) is not None:
+            if _is_secret_name(name, policy):
                 return True
         # Whole words too: BuildKit names are anything up to a blank or `=` (`A]PWD` is
         # one name, and a secret one, though neither `A` nor `PWD` is).
@@ -103,7 +139,7 @@ def _may_declare_secret(text: str, policy) -> bool:
             return True  # a quoted or escaped name may hold blanks: leave it to the parser
         for word in _GO_BLANKS.split(line):
             name = word.split("=", 1)[0]
-            if name and not _IDENT.fullmatch(name) and classify_name(name, None, policy) is not None:
+            if name and not _IDENT.fullmatch(name) and _is_secret_name(name, policy):
                 return True
     return False
 
@@ -112,7 +148,7 @@ def declared_parts(text: str) -> list[str]:
     """What follows `ARG`/`ENV` on each declaration line: _DECLARATION's group 1, faster."""
     if not text.isascii():
         return [m.group(1) for m in _DECLARATION.finditer(text)]
-    return [text[m.start(1) - 1:m.end(1) - 1] for m in _DECLARATION_AFTER_NEWLINE.finditer("\n" + text.lower())]
+    return keyword_line_args(text, _ARG_OR_ENV_ARGS, LINE_LEAD)
 
 
 def assigned_runs(text: str) -> set[str]:
@@ -128,7 +164,7 @@ def may_assign_secret(text: str, settings: Settings) -> bool:
     # _ASSIGNED.findall, in linear time: a match is the run of [A-Za-z0-9_] before a `=` from its
     # first letter or underscore on (leading digits dropped).
     names = {run.lstrip("0123456789") for run in assigned_runs(text)}
-    return any(classify_name(name, None, policy) is not None for name in names if name)
+    return any(_is_secret_name(name, policy) for name in names if name)
 
 
 def may_hold_literal(text: str, settings: Settings) -> bool:

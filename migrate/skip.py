@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .prefilter import lacks_required_words
+from .prefilter import LINE_BY_LINE, changed_lines, lacks_required_words
 from .rules import RULES_BY_CODE
 from .settings import DEFAULT_SETTINGS, Settings
 from .syntax.prescan import joins_keep_words_apart, logical_view, may_raise
@@ -31,8 +31,15 @@ def can_skip(text: str, settings: Settings = DEFAULT_SETTINGS) -> bool:
     if view != text:
         if not joins_keep_words_apart(text):
             asked += wordless  # a joined line may hold a word neither of its halves holds
-        if not all(r.quick_reject(view, settings) for r in asked):
-            return False
+        changed = None
+        for rule in asked:
+            if rule.code in LINE_BY_LINE:
+                if changed is None:
+                    changed = changed_lines(text, view)
+                if not rule.quick_reject(changed, settings):
+                    return False
+            elif not rule.quick_reject(view, settings):
+                return False
     return not may_raise(text)
 
 

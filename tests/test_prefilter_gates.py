@@ -1,0 +1,118 @@
+"""The prefilter's word gates (prefilter.required_words) and what can_skip infers from them."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from migrate.analysis.credential_copies import may_copy_credentials
+from migrate.analysis.ssh import may_involve_ssh
+from migrate.analysis.token_writes import may_write_token
+from migrate.prefilter import lacks_required_words, required_words
+from migrate.settings import DEFAULT_SETTINGS
+from migrate.skip import can_skip
+from migrate.syntax.prescan import joins_keep_words_apart, logical_view
+
+from corpus import corpus_files, read_text
+from golden import cases
+
+TEXTS = [c.input for c in cases()] + [read_text(p) for f in ("clean", "unsafe", "migrated") for p in corpus_files(f)]
+# The plain checks the gates stand in front of: True = the rule may fire.
+MAY_FIRE = {
+    "DM104": lambda t: "syntax" in t[:8192].lower(),
+    "DM201": lambda t: may_copy_credentials(t, DEFAULT_SETTINGS),
+    "DM202": lambda t: may_write_token(t, DEFAULT_SETTINGS),
+    "DM301": may_involve_ssh,
+}
+
+
+def variants(text: str) -> list[str]:
+    return [text, text.upper(), text.swapcase(), text.replace("\n", "\r\n"), "\ufeff" + text]
+
+
+@pytest.mark.parametrize("code", sorted(MAY_FIRE))
+def test_a_text_without_the_required_words_lets_the_rule_find_nothing(code):
+    need = required_words(code, DEFAULT_SETTINGS)
+    # Each word alone, in a line the rule would look at, in mixed case.
+    probes = [f"FROM a\nCOPY {w} /x\nRUN {w.upper()} && ssh -i {w}\n" for w in need.words]
+    probes += [f"FROM a\nCOPY x{a.title()}y{b} .\nRUN bundle config x:{a} sed {b}\n" for a, b in need.pairs]
+    checked = 0
+    for text in [v for t in TEXTS + probes for v in variants(t)]:
+        if lacks_required_words(code, text, DEFAULT_SETTINGS):
+            checked += 1
+            assert not MAY_FIRE[code](text), (code, text[:300])
+    assert checked > 50
+
+
+def test_words_are_looked_for_in_any_case_and_never_in_non_ascii_texts():
+    for text in ("FROM a\nCOPY .NPMRC .\n", "FROM a\nCOPY .NpmRc .\n", "FROM a\nRUN echo PaSsWoRd > f\n"):
+        assert not lacks_required_words("DM201" if "COPY" in text else "DM202", text, DEFAULT_SETTINGS)
+    # `(?i)` matches "ſ" (long s) to "s" and the Kelvin sign to "k": lower() does not, so no gate there.
+    for text in ("FROM a\nRUN echo \u017fecret > f\n", "FROM a\nCOPY .\u212aube/config .\n"):
+        assert not lacks_required_words("DM202", text, DEFAULT_SETTINGS)
+        assert not lacks_required_words("DM201", text, DEFAULT_SETTINGS)
+
+
+def test_no_gate_when_the_build_context_is_read():
+    from dataclasses import replace
+
+    settings = replace(DEFAULT_SETTINGS, read_context=lambda path: None)
+    assert required_words("DM201", settings) is None
+    assert not lacks_required_words("DM201", "FROM a\nCOPY . .\n", settings)
+
+
+def test_when_joins_keep_words_apart_the_view_holds_no_new_word():
+    words = sorted({w for c in MAY_FIRE for w in required_words(c, DEFAULT_SETTINGS).words})
+    rnd = random.Random(8)
+    pieces = ["\\\n", "\\\n", " \\\n", "\\ \r\n", "\\\n#c\n", "\\\n\n", "  ", "\t", "\n", "#", "x", "\\\\\n"]
+    texts = list(TEXTS)
+    for _ in range(20000):
+        word = rnd.choice(words)
+        cut = rnd.randint(0, len(word))
+        texts.append(word[:cut] + "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 3))) + word[cut:])
+    apart = 0
+    for text in texts:
+        if joins_keep_words_apart(text):
+            apart += 1
+            view, low = logical_view(text).lower(), text.lower()
+            assert not [w for w in words if w in view and w not in low], repr(text[:300])
+    assert apart > 1000
+
+
+@pytest.mark.parametrize("text", [
+    "FROM a\nRUN echo pass\\\nword > f\n",  # a word split by a continuation
+    "FROM a\nRUN echo x \\\n && s\\\nsh -i k h\n",
+    "FROM a\nCOPY .np\\\n# note\nmrc /x\n",  # ... with a comment line inside
+    "\ufeffFROM a\nRUN echo \\\n  $TOKEN > ~/.npmrc\n",
+    "FROM a\r\nRUN echo ToKeN > f\r\n",
+    "FROM a\nCOPY ID_RSA /root/.SSH/\n",
+])
+def test_texts_a_too_tight_gate_would_skip_are_parsed(text):
+    assert not can_skip(text)
+
+
+def test_a_word_split_by_a_join_is_seen_only_in_the_logical_view():
+    text = "FROM a\nRUN echo x \\\n  && s\\\nsh -i key host\n"
+    assert lacks_required_words("DM301", text.replace("s\\\nsh", "s_sh"), DEFAULT_SETTINGS)
+    assert not joins_keep_words_apart(text)
+    assert not can_skip(text)
+
+
+def test_line_by_line_rules_need_only_the_changed_lines_of_the_view():
+    from migrate.prefilter import LINE_BY_LINE, changed_lines
+    from migrate.rules import RULES_BY_CODE
+
+    rnd = random.Random(9)
+    pieces = ["ARG ", "ENV ", "arg\t", "\\\n", " \\\n  ", "\\\n# c\n", "TOKEN", "PASS", "WORD", "=x ", "A", "\n", "@"]
+    texts = TEXTS + ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 10))) for _ in range(20000)]
+    seen = 0
+    for text in texts:
+        view = logical_view(text)
+        for code in LINE_BY_LINE:
+            rule = RULES_BY_CODE[code]
+            if rule.quick_reject(text, DEFAULT_SETTINGS):
+                seen += 1
+                assert rule.quick_reject(view, DEFAULT_SETTINGS) == \
+                    rule.quick_reject(changed_lines(text, view), DEFAULT_SETTINGS), repr(text[:300])
+    assert seen > 1000
