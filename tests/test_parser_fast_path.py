@@ -61,3 +61,41 @@ def test_span_stays_a_frozen_value():
     assert repr(s) == "Span(start=3, end=7)"
     with pytest.raises(dataclasses.FrozenInstanceError):
         s.start = 1
+
+
+# The word splitters' regex shortcuts against the character loops they stand in for.
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from migrate.syntax.words import _builder_flags, _parse_words, builder_flags, name_value_texts, name_value_words  # noqa: E402,E501
+
+PIECES = ["a", "b=", "=", "-", "--", "--x=", " ", "\t", "\r", "\xa0", "\x85", "\u3000", "\x1c", "'", '"', "\\", "`",
+          "\\\\", "é", "\n"]
+lines = st.lists(st.sampled_from(PIECES), max_size=16).map("".join)
+budget = settings(max_examples=1500, derandomize=True, database=None, deadline=None)
+
+
+def _words(ws):
+    return [(w.text, w.start, w.end) for w in ws]
+
+
+@budget
+@given(lines, st.integers(0, 3), st.sampled_from(["\\", "`"]))
+def test_name_value_words_shortcut_equals_loop(line, start, escape):
+    start = min(start, len(line))
+    for end in range(start, len(line) + 1):
+        loop = _words(_parse_words(line, start, end, escape))
+        assert _words(name_value_words(line, start, end, escape)) == loop
+        assert name_value_texts(line, start, end, escape) == [t for t, _, _ in loop]
+
+
+@budget
+@given(lines, st.integers(0, 3))
+def test_builder_flags_shortcut_equals_byte_loop(line, start):
+    start = min(start, len(line))
+    if not line.isascii():
+        return
+    words, offset = builder_flags(line, start)
+    loop_words, loop_offset = _builder_flags(line.encode("ascii"), start, None, len(line))
+    assert (_words(words), offset) == (_words(loop_words), loop_offset)

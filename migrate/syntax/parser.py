@@ -49,6 +49,8 @@ _GO_SPACE_CHARS = "".join(sorted(GO_SPACE))
 _JSON_COMMANDS = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL", "ADD", "COPY", "VOLUME"})
 # Commands whose arguments the parser checks or parses further (see _Parser._make_one).
 _CHECKED_COMMANDS = frozenset({"ENV", "LABEL", "HEALTHCHECK", "ONBUILD"})
+# Arguments starting so may hold flags ("--") or JSON ("[" after Go spaces).
+_NOT_PLAIN_START = GO_SPACE | {"-", "["}
 # The command word (up to BuildKit's reWhitespace) and the whitespace after it.
 _RE_KEYWORD = re.compile(r"([^\t\v\f\r ]*)[\t\v\f\r ]*")
 _NO_SPAN = Span(0, 0)  # frozen, so one shared placeholder is safe
@@ -188,59 +190,77 @@ class _Parser:
         instructions = self.instructions
         go_space = _GO_SPACE_CHARS
         keyword_match = _RE_KEYWORD.match
+        has_cr = "\r" in text
+        esc = self.escape
+        in_directives = True
         i = 0
         n = len(raw)
         while i < n:
-            if not self.directives_done or self.after_shebang:
-                start, content = self.line_content(i)
-                ndirs = len(self.directives)
-                self.directive(_lstrip_go(_trim_newline(content)), i, start)
-                if len(self.directives) > ndirs:
-                    nodes.append(self.directives[-1])
-                    i += 1
-                    continue
             line = raw[i]
             lead = line.lstrip(go_space)
             # Stripping "\r" after the Go spaces gives what trim-then-lstrip gives.
-            token = lead.rstrip("\r")
+            token = lead.rstrip("\r") if has_cr else lead
+            if in_directives:
+                if token[:1] == "#":
+                    ndirs = len(self.directives)
+                    self.directive(token, i, starts[i] + self.bom if i == 0 else starts[i])
+                    in_directives = not self.directives_done or self.after_shebang
+                    esc = self.escape
+                    if len(self.directives) > ndirs:
+                        nodes.append(self.directives[-1])
+                        i += 1
+                        continue
+                else:  # no directive can start here, nor follow
+                    self.directives_done = True
+                    self.after_shebang = in_directives = False
             if not token:
-                nodes.append(Trivia("blank", Span(starts[i], starts[i + 1]), i + 1, text[starts[i] : starts[i + 1]]))
+                start = starts[i]
                 i += 1
+                nodes.append(Trivia("blank", Span(start, starts[i]), i, text[start : starts[i]]))
                 continue
             if token[0] == "#":
-                nodes.append(Trivia("comment", Span(starts[i], starts[i + 1]), i + 1, text[starts[i] : starts[i + 1]]))
+                start = starts[i]
                 i += 1
+                nodes.append(Trivia("comment", Span(start, starts[i]), i, text[start : starts[i]]))
                 continue
             tail = token.rstrip(" \t")
-            if tail[-1:] == self.escape and tail[-2:] != self.escape * 2 or "<<" in token:
+            if tail[-1:] == esc and tail[-2:] != esc + esc or "<<" in token:
                 i = self.instruction(i)  # continued lines or heredocs
                 continue
             # The common case: the instruction is this one line.
-            off = starts[i] + len(line) - len(lead) + (self.bom if i == 0 else 0)
-            m = keyword_match(token, 0, len(tail.rstrip(go_space)))
+            start = starts[i]
+            off = start + len(line) - len(lead) + (self.bom if i == 0 else 0)
+            e = len(tail.rstrip(go_space))
+            m = keyword_match(token, 0, e)
             c = m.end(1)
             args_offset = m.end()
+            i += 1
+            end = starts[i]
             first_arg = token[args_offset : args_offset + 1]
-            if (first_arg == "-" or first_arg == "[" or first_arg in GO_SPACE
-                    or token[:c].upper() in _CHECKED_COMMANDS):
-                # flags, maybe JSON, or arguments BuildKit checks: the general path
-                instr = self.make_instruction(token, [(0, off)], i, i + 1)
-                i += 1
-                instr.header_end = end = starts[i]
-                instr.span = Span(starts[i - 1], end)
-                instr.text = text[starts[i - 1] : end]
-            else:
-                start = starts[i]
-                i += 1
-                end = starts[i]
+            cmd = token[:c].upper()
+            if first_arg in _NOT_PLAIN_START and (first_arg != "[" or cmd not in _JSON_COMMANDS) or (
+                    cmd == "HEALTHCHECK" or cmd == "ONBUILD"):
+                # flags, Go spaces before the arguments, HEALTHCHECK, ONBUILD: the general path
+                instr = self.make_instruction(token, [(0, off)], i - 1, i)
+                instr.header_end = end
+                instr.span = Span(start, end)
+                instr.text = text[start:end]
+            else:  # what _make_one does for a line with none of those
                 instr = Instruction(token[:c], Span(start, end), i, i, token, [(0, off)], Span(off, off + c), [],
                                     args_offset, False, None, [], end, None, -1, text[start:end])
+                if first_arg == "[":
+                    parsed = _maybe_json(token[args_offset:e], i)
+                    if parsed is not None:
+                        instr.json = True
+                        instr.json_args = parsed
+                elif cmd == "ENV" or cmd == "LABEL":
+                    _check_name_val(token, args_offset, e, esc, cmd, i)
             nodes.append(instr)
             instructions.append(instr)
         if not instructions:
             raise DockerfileSyntaxError(1, "file with no instructions")
         stages = self.stages()
-        newline = "\r\n" if text.count("\r\n") * 2 > text.count("\n") else "\n"
+        newline = "\r\n" if has_cr and text.count("\r\n") * 2 > text.count("\n") else "\n"
         return Dockerfile(text, nodes, self.directives, instructions, stages, self.escape, bool(self.bom), newline,
                           self.warnings)
 
@@ -267,9 +287,9 @@ class _Parser:
             logical_parts = [logical]
             logical_len = len(logical)
             empty_continuation = False
+            has_cr = "\r" in text
             while i < n:
-                body = raw[i].rstrip("\r")
-                start = starts[i]
+                body = raw[i].rstrip("\r") if has_cr else raw[i]
                 i += 1
                 token = body.lstrip(go_space)
                 if not token:
@@ -278,15 +298,16 @@ class _Parser:
                 if token[0] == "#":
                     continue
                 tail = body.rstrip(" \t")
-                continued = tail[-1:] == esc and tail[-2:] != esc2
-                if continued:
+                if tail[-1:] == esc and tail[-2:] != esc2:
                     body = body[: len(tail) - 1]
-                if body:
-                    pieces.append((logical_len, start))
-                    logical_parts.append(body)
-                    logical_len += len(body)
-                if not continued:
-                    break
+                    if body:
+                        pieces.append((logical_len, starts[i - 1]))
+                        logical_parts.append(body)
+                        logical_len += len(body)
+                    continue
+                pieces.append((logical_len, starts[i - 1]))
+                logical_parts.append(body)
+                break
             logical = "".join(logical_parts)
             if not pieces:
                 pieces.append((0, starts[first]))
@@ -423,17 +444,19 @@ class _Parser:
 
     def stages(self) -> list[Stage]:
         stages: list[Stage] = []
-        current: Stage | None = None
+        index = -1
+        members: list[Instruction] | None = None  # the current stage's instructions
         for instr in self.instructions:
             if instr.cmd == "FROM":
                 words = [w for w in instr.args.split() if w]
                 base = words[0] if words else ""
                 name = words[2].lower() if len(words) >= 3 and words[1].lower() == "as" else None
-                current = Stage(len(stages), name, base, instr)
-                stages.append(current)
-            if current is not None:
-                instr.stage = current.index
-                current.instructions.append(instr)
+                index = len(stages)
+                stages.append(Stage(index, name, base, instr))
+                members = stages[-1].instructions
+            if members is not None:
+                instr.stage = index
+                members.append(instr)
         return stages
 
 

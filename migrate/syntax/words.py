@@ -27,7 +27,18 @@ _FLAG_SPACE_BYTES = frozenset(b"\t\n\v\f\r \x85\xa0")
 # Spaces, then maybe (group 1) a flag word with nothing to decode (no quote, no
 # backslash) that ends at a space or the end of the line.
 _RE_PLAIN_FLAG = re.compile(r"[\t\n\v\f\r ]*(?:(--[^\t\n\v\f\r \\'\"]*)(?![^\t\n\v\f\r ]))?")
-_RE_GO_WORD = re.compile("[^" + "".join(sorted(re.escape(c) for c in GO_SPACE)) + "]+")
+_GO_CLASS = "".join(sorted(re.escape(c) for c in GO_SPACE))
+_RE_GO_WORD = re.compile(f"[^{_GO_CLASS}]+")
+
+
+def _parse_words_regex(escape: str) -> re.Pattern:
+    """parseWords' word for escape character E: plain characters, E and the next character,
+    a single-quoted run (E literal), a double-quoted run (E escapes); open quotes run to the end."""
+    e = re.escape(escape)
+    return re.compile(f"(?:[^{_GO_CLASS}'\"{e}]|{e}.|'[^']*'?|\"(?:[^\"{e}]|{e}.)*\"?)+", re.DOTALL)
+
+
+_RE_PARSE_WORDS = {e: _parse_words_regex(e) for e in ("\\", "`")}
 
 
 def builder_flags(line: str, start: int) -> tuple[list[Word], int]:
@@ -127,9 +138,33 @@ def _builder_flags(line: bytes, start: int, b2c: list[int] | None, n_chars: int)
 
 def name_value_words(line: str, start: int, end: int, escape: str) -> list[Word]:
     """BuildKit's parseWords: whitespace-split words, quotes kept in the text."""
+    pattern = _words_pattern(line, start, end, escape)
+    if pattern is None:
+        return _parse_words(line, start, end, escape)
+    return [Word(m.group(), m.start(), m.end()) for m in pattern.finditer(line, start, end)]
+
+
+def name_value_texts(line: str, start: int, end: int, escape: str) -> list[str]:
+    """The texts of `name_value_words`."""
+    pattern = _words_pattern(line, start, end, escape)
+    if pattern is None:
+        return [w.text for w in _parse_words(line, start, end, escape)]
+    return pattern.findall(line, start, end)
+
+
+def _words_pattern(line: str, start: int, end: int, escape: str) -> re.Pattern | None:
+    """A regex that finds parseWords' words in line[start:end], or None when only
+    `_parse_words` can (an escape character at the very end is dropped from its word)."""
     seg = line[start:end]
     if "'" not in seg and '"' not in seg and escape not in seg:
-        return [Word(m.group(), m.start(), m.end()) for m in _RE_GO_WORD.finditer(line, start, end)]
+        return _RE_GO_WORD
+    if seg.endswith(escape):
+        return None
+    return _RE_PARSE_WORDS.get(escape)
+
+
+def _parse_words(line: str, start: int, end: int, escape: str) -> list[Word]:
+    """parseWords character by character, as BuildKit's loop reads it."""
     words: list[Word] = []
     pos = start
     while pos < end:
@@ -174,14 +209,6 @@ def name_value_words(line: str, start: int, end: int, escape: str) -> list[Word]
         if blank_ok or buf:
             words.append(Word("".join(buf), word_start, pos))
     return words
-
-
-def name_value_texts(line: str, start: int, end: int, escape: str) -> list[str]:
-    """The texts of `name_value_words`, without building Words when nothing is quoted or escaped."""
-    seg = line[start:end]
-    if "'" not in seg and '"' not in seg and escape not in seg:
-        return _RE_GO_WORD.findall(line, start, end)
-    return [w.text for w in name_value_words(line, start, end, escape)]
 
 
 def shell_words(line: str, start: int = 0, end: int | None = None) -> list[Word]:
