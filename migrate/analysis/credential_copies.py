@@ -186,8 +186,12 @@ def _declared(df: Dockerfile) -> set[str]:
     return out
 
 
+_REMOTE = re.compile(r"(?i)^[a-z][a-z0-9+.-]*://|^git@")
+_TEMPLATE_OR_PUBLIC = re.compile(r"(?i)[.\-_](?:example|sample|template|tmpl|tpl|dist|default|defaults|orig)$|\.pub$")
+
+
 def _is_remote(source: str) -> bool:
-    return bool(re.match(r"(?i)^[a-z][a-z0-9+.-]*://|^git@", source))
+    return bool(_REMOTE.match(source))
 
 
 def _excluded_by_flags(instr: Instruction, rel: str) -> bool:
@@ -326,7 +330,7 @@ def _credential_source(scan: _Scan, stage: Stage, spec: CopySpec, k: int, src: s
         return None
     name = posixpath.basename(src.rstrip("/"))
     rel = context_path(src)
-    if re.search(r"(?i)[.\-_](?:example|sample|template|tmpl|tpl|dist|default|defaults|orig)$|\.pub$", name):
+    if _TEMPLATE_OR_PUBLIC.search(name):
         return None  # a template or a public half, whatever name it is given
     kind = kind_of_name(src, is_source=True, tools=scan.tool_words)
     single_file = len(spec.sources) == 1 and not spec.dest_is_dir

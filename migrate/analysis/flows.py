@@ -170,7 +170,7 @@ def analyse(df: Dockerfile, settings: Settings) -> list[SecretFlow]:
         flows.append(flow)
     # SSH private keys that DM302 (ssh-key-from-arg) migrates to `RUN --mount=type=ssh` are not secret
     # flows: DM101/DM102 would otherwise move the same ARG/ENV to a secret mount.
-    migrated = ssh_key_vars_migrated_by_dm302(df, settings)
+    migrated = ssh_key_vars_migrated_by_dm302(df, settings) if flows else None  # nothing to leave out
     return [f for f in flows if (f.stage, f.name) not in migrated] if migrated else flows
 
 

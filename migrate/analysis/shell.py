@@ -34,6 +34,8 @@ _SPLIT = re.compile(r"&&|\|\||[;|&\n]")
 _UNCERTAIN = re.compile(r"\$\(|`|^\s*[({]|<\(|>\(")
 _SHELL_KEYWORDS = frozenset("if then else elif fi for while until do done case esac function select".split())
 _ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_SHELL_SHEBANG = re.compile(r"#!\s*/(usr/)?bin/(env\s+)?(ba|da)?sh\b")
+_HEREDOC_OP = re.compile(r"\d*<<-?\S+")
 
 
 @lru_cache(maxsize=4096)
@@ -78,13 +80,22 @@ def run_observes(instr: Instruction, name: str) -> bool:
     if instr.json:
         args = instr.json_args or []
         return not args or args[0].rsplit("/", 1)[-1] not in ENV_BLIND_PROGRAMS
+    blind = instr.memo.get("shell.env_blind")  # the same for every variable: once per parsed RUN
+    if blind is None:
+        blind = instr.memo["shell.env_blind"] = _script_env_blind(instr)
+    return not blind
+
+
+def _script_env_blind(instr: Instruction) -> bool:
+    """Is every command of this shell-form RUN (and of its heredocs) a program that reads no variable?
+    A heredoc whose shebang names another interpreter than sh makes it False."""
     script = instr.args
     # Continuation inside the logical line was already joined; a heredoc used
     # as the script (`RUN <<EOF`) is analysed by its body.
     for doc in instr.heredocs:
         body = doc.content
-        if body.startswith("#!") and not re.match(r"#!\s*/(usr/)?bin/(env\s+)?(ba|da)?sh\b", body):
-            return True
+        if body.startswith("#!") and not _SHELL_SHEBANG.match(body):
+            return False
         script = script + "\n" + body
-    script = re.sub(r"\d*<<-?\S+", " ", script)
-    return not _commands_env_blind(script)
+    script = _HEREDOC_OP.sub(" ", script)
+    return _commands_env_blind(script)

@@ -53,6 +53,8 @@ class Command:
     assigns: list[SWord] = field(default_factory=list)  # leading NAME=value words
     words: list[SWord] = field(default_factory=list)  # the command and its arguments (wrappers kept)
     redirects: list[Redirect] = field(default_factory=list)
+    # Views derived from the words, worked out once per command (e.g. the SSH analysis's keyword-free argv).
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def argv(self) -> list[SWord]:

@@ -418,11 +418,19 @@ def _quote(a: str) -> str:
     return a if a and not re.search(r"[\s'\"\\$`]", a) else "'" + a.replace("'", "'\\''") + "'"
 
 
+_CONTROL_WORDS = frozenset({"then", "do", "else", "elif", "if", "while", "until", "!", "{", "("})
+
+
 def _strip_keywords(cmd: Command) -> list[str]:
-    """argv texts with leading control keywords (`then`, `do`, `!`...) removed."""
-    words = [w.text for w in cmd.argv]
-    while words and words[0] in ("then", "do", "else", "elif", "if", "while", "until", "!", "{", "("):
-        words = words[1:]
+    """argv texts with leading control keywords (`then`, `do`, `!`...) removed (one list per command,
+    which callers only read)."""
+    words = cmd.memo.get("ssh.words")
+    if words is None:
+        words = [w.text for w in cmd.argv]
+        k = 0
+        while k < len(words) and words[k] in _CONTROL_WORDS:
+            k += 1
+        words = cmd.memo["ssh.words"] = words[k:]
     return words
 
 

@@ -172,8 +172,17 @@ class CopySpec:
 
 
 def parse_copy(instr: Instruction) -> CopySpec | None:
+    """The COPY/ADD's spec (None for another instruction), worked out once per parsed instruction:
+    several analyses ask; callers only read it."""
     if instr.cmd not in ("COPY", "ADD"):
         return None
+    memo = instr.memo
+    if "stagefs.copy" not in memo:
+        memo["stagefs.copy"] = _parse_copy(instr)
+    return memo["stagefs.copy"]
+
+
+def _parse_copy(instr: Instruction) -> CopySpec | None:
     from_stage = None
     for f in instr.flags:
         if f.name == "from":

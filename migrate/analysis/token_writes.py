@@ -148,6 +148,36 @@ _DETECTED = frozenset({"git", "npm", "yarn", "pnpm", "pip", "pip3", "poetry", "c
                        "tee"})
 
 
+def _may_detect(cmd: Command, words) -> bool:
+    """False when `_detect` certainly finds nothing: the program is none it knows, or the words it
+    starts from (e.g. `config set`, `login`) are not there."""
+    if not words:
+        return False
+    prog = words[0].text.rsplit("/", 1)[-1]
+    if prog not in _DETECTED:
+        return False
+    if prog in _WRITERS:
+        return bool(cmd.redirects)
+    args = [w.text for w in words[1:]]
+    if prog == "git":
+        return "config" in args
+    if prog in ("npm", "yarn", "pnpm"):
+        return len(args) >= 2 and args[0] in ("config", "c") and args[1] == "set"
+    if prog in ("pip", "pip3"):
+        return len(args) >= 3 and args[0] == "config" and args[1] == "set"
+    if prog in ("poetry", "composer", "bundle"):
+        return args[:1] == ["config"]
+    if prog == "aws":
+        return args[:1] == ["configure"]
+    if prog in ("docker", "huggingface-cli", "hf", "wandb"):
+        return args[:1] == ["login"]
+    if prog == "ngrok":
+        return args[:2] == ["config", "add-authtoken"]
+    if prog == "sed":
+        return any(a.startswith("-i") or a == "--in-place" for a in args)
+    return True  # tee, nuget, dotnet
+
+
 class _Ctx:
     def __init__(self, df: Dockerfile, settings: Settings):
         self.df = df
@@ -172,10 +202,8 @@ def analyse_token_writes(df: Dockerfile, settings: Settings) -> list[TokenWrite]
                 for ii, item in enumerate(items):
                     for cmd in item.commands:
                         argv = cmd.argv
-                        prog = argv[0].text.rsplit("/", 1)[-1] if argv else ""
-                        if prog not in _DETECTED or (prog in _WRITERS and not cmd.redirects) or (
-                                prog == "git" and not any(w.text == "config" for w in argv)):
-                            continue  # `_detect` would find nothing: no state needed
+                        if not _may_detect(cmd, argv):
+                            continue  # no state needed
                         if state is None:
                             state = ctx.states.get(id(instr), FsState())
                         tw = _detect(ctx, instr, stage, state, cmd, argv)
