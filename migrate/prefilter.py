@@ -16,9 +16,9 @@ from typing import NamedTuple
 
 from .analysis import credential_copies, ssh, token_writes
 from .memo import same_text_memo
-from .secrets import classify_name, find_credential_literals
+from .secrets import classify_name, find_credential_literals, triggers_in
 from .settings import Settings
-from .syntax.prescan import LINE_LEAD, keyword_line_args
+from .syntax.prescan import LINE_LEAD, joins_keep_words_apart, keyword_line_args
 
 # [^\S\n]: any blank but the newline (BuildKit trims all Unicode spaces).
 _DECLARATION = re.compile(r"(?im)^[^\S\n]*(?:onbuild[^\S\n]+)*(?:arg|env)[^\S\n]+(.*)$")
@@ -50,7 +50,6 @@ def _fewest(words) -> tuple[str, ...]:
     return tuple(w for w in dict.fromkeys(words) if not any(o != w and o in w for o in words))
 
 
-_SYNTAX = RequiredWords(("syntax",))
 _CREDENTIAL_COPY = RequiredWords(_fewest(credential_copies._HINT_WORDS))
 # may_write_token's hint: its words, or its patterns (`sed...$` and `bundle config...:` may hold blanks).
 _TOKEN_WRITE = RequiredWords(_fewest(token_writes._HINT_WORDS), (("sed", "$"), ("bundle", "config")),
@@ -58,15 +57,13 @@ _TOKEN_WRITE = RequiredWords(_fewest(token_writes._HINT_WORDS), (("sed", "$"), (
 # may_involve_ssh: its words, or `ssh|scp|sftp ... -i`.
 _SSH = RequiredWords(_fewest((*ssh._HINT_WORDS, "ssh", "scp", "sftp")))
 # Looked for once per text, for all rules.
-_ALL_WORDS = tuple(dict.fromkeys(w for need in (_SYNTAX, _CREDENTIAL_COPY, _TOKEN_WRITE, _SSH) for w in need.words))
+_ALL_WORDS = tuple(dict.fromkeys(w for need in (_CREDENTIAL_COPY, _TOKEN_WRITE, _SSH) for w in need.words))
 
 
 def required_words(code: str, settings: Settings) -> RequiredWords | None:
     """What an ASCII text holds whenever rule ``code``'s quick_reject lets it through; None:
     nothing known. Only for ASCII: `(?i)` also matches "ſ" to "s" and the Kelvin sign to "k",
     lower() does not."""
-    if code == "DM104":
-        return _SYNTAX
     if code == "DM201":  # unless the build context is read, may_copy_credentials needs a hint
         return _CREDENTIAL_COPY if settings.read_context is None else None
     if code == "DM202":
@@ -79,26 +76,31 @@ def required_words(code: str, settings: Settings) -> RequiredWords | None:
 def lacks_required_words(code: str, text: str, settings: Settings) -> bool:
     """True when ``text`` lacks rule ``code``'s required words: the rule finds nothing in it."""
     need = required_words(code, settings)
-    if need is None or not text.isascii():
-        return False
-    present, low = _words_in(text)
-    return (present.isdisjoint(need.words) and not any(a in low and b in low for a, b in need.pairs)
-            and not any(p.search(low) for p in need.patterns))
+    return need is not None and text.isascii() and lacks_words(text, need)
+
+
+def lacks_words(text: str, need: RequiredWords) -> bool:
+    """For ASCII ``text``: True when it holds none of ``need``."""
+    present, low, answers = _words_in(text)
+    answer = answers.get(id(need))  # the SSH rules share theirs
+    if answer is None:
+        answer = answers[id(need)] = (present.isdisjoint(need.words)
+                                      and not any(a in low and b in low for a, b in need.pairs)
+                                      and not any(p.search(low) for p in need.patterns))
+    return answer
 
 
 @same_text_memo  # every rule asks about the same text
-def _words_in(text: str) -> tuple[frozenset[str], str]:
+def _words_in(text: str) -> tuple[frozenset[str], str, dict]:
     low = text.lower()
-    return frozenset([w for w in _ALL_WORDS if w in low]), low
+    return frozenset([w for w in _ALL_WORDS if w in low]), low, {}
 
 
-# Rules whose quick_reject judges each line on its own (may_declare_secret): on a logical view,
-# only the lines a join changed need asking once the raw text passed.
-LINE_BY_LINE = frozenset({"DM101", "DM102"})
-
-
-def changed_lines(text: str, view: str) -> str:
-    """The lines of ``view`` that are no line of ``text``, one per line."""
+@same_text_memo  # asked by each rule that judges lines on their own
+def changed_lines(view: str, text: str) -> str:
+    """The lines of ``view`` (the logical view of ``text``) that are no line of ``text``, one per
+    line: a check that judges each line on its own answers for the view's other lines as for
+    ``text``."""
     lines = set(text.split("\n"))
     return "\n".join([line for line in view.split("\n") if line not in lines])
 
@@ -169,3 +171,10 @@ def may_assign_secret(text: str, settings: Settings) -> bool:
 
 def may_hold_literal(text: str, settings: Settings) -> bool:
     return bool(find_credential_literals(text, settings.secret_policy))
+
+
+def view_may_hold_literal(view: str, text: str, settings: Settings) -> bool:
+    """may_hold_literal(view) for the logical view of ``text``: when no join can form a word, the
+    view holds no trigger ``text`` lacks, so only those of ``text`` are looked for."""
+    among = triggers_in(text) if joins_keep_words_apart(text) else None
+    return bool(find_credential_literals(view, settings.secret_policy, among))

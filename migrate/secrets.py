@@ -68,6 +68,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .memo import same_text_memo
+
 __all__ = [
     "SecretPolicy",
     "DEFAULT_POLICY",
@@ -637,12 +639,20 @@ def _value_is_literal(value: str) -> bool:
     return bool(value) and "$" not in value and not _VAR_RX.search(value) and not _is_placeholder(value)
 
 
-def find_credential_literals(text: str, policy: SecretPolicy = DEFAULT_POLICY) -> list[CredentialLiteral]:
-    """Literal credentials in ``text`` (a Dockerfile, a RUN line, a value), in text order."""
+@same_text_memo  # the prefilter asks about a text, then about its logical view among these
+def triggers_in(text: str) -> frozenset[str]:
+    """The substrings a literal credential pattern needs (its triggers) that ``text`` holds."""
+    return frozenset([t for key, group in _TRIGGER_GROUPS if key in text for t in group if t in text])
+
+
+def find_credential_literals(text: str, policy: SecretPolicy = DEFAULT_POLICY,
+                             among: frozenset[str] | None = None) -> list[CredentialLiteral]:
+    """Literal credentials in ``text`` (a Dockerfile, a RUN line, a value), in text order.
+    ``among``: triggers the caller knows ``text`` holds no others of (see triggers_in)."""
     if not text:
         return []
     extra, ignored = _compiled_values(policy) if policy is not DEFAULT_POLICY else ((), frozenset())
-    present = {t for key, group in _TRIGGER_GROUPS if key in text for t in group if t in text}
+    present = triggers_in(text) if among is None else frozenset([t for t in among if t in text])
     if not extra and not present:
         return []
     found: list[CredentialLiteral] = []

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from .prefilter import LINE_BY_LINE, changed_lines, lacks_required_words
+from .prefilter import lacks_words, required_words
 from .rules import RULES_BY_CODE
 from .settings import DEFAULT_SETTINGS, Settings
 from .syntax.prescan import joins_keep_words_apart, logical_view, may_raise
 
-# Cheapest quick_reject first: most files that cannot be skipped are caught early.
-_BY_COST = ("DM104", "DM301", "DM302", "DM303", "DM201", "DM202", "DM101", "DM102", "DM103")
-_enabled_memo: list = [None, ()]  # settings object, its enabled rules
+# Rules most files that cannot be skipped trip first (DM101: 86% of the unsafe corpus), cheap
+# ones before dear ones; the word-gated rules last (their words are looked for once, together).
+_BY_COST = ("DM104", "DM101", "DM102", "DM103", "DM301", "DM302", "DM303", "DM201", "DM202")
+_enabled_memo: list = [None, ()]  # settings object, its enabled rules with their required words
 
 
 def can_skip(text: str, settings: Settings = DEFAULT_SETTINGS) -> bool:
@@ -20,8 +21,9 @@ def can_skip(text: str, settings: Settings = DEFAULT_SETTINGS) -> bool:
         return False  # existing mounts contribute build requirements
     wordless = []  # rules the text gives none of their required words
     asked = []
-    for rule in _enabled(settings):
-        if lacks_required_words(rule.code, text, settings):
+    is_ascii = text.isascii()  # words are only known to be needed in ASCII texts
+    for rule, need in _enabled(settings):
+        if need is not None and is_ascii and lacks_words(text, need):
             wordless.append(rule)
         elif rule.quick_reject(text, settings):
             asked.append(rule)
@@ -31,19 +33,16 @@ def can_skip(text: str, settings: Settings = DEFAULT_SETTINGS) -> bool:
     if view != text:
         if not joins_keep_words_apart(text):
             asked += wordless  # a joined line may hold a word neither of its halves holds
-        changed = None
         for rule in asked:
-            if rule.code in LINE_BY_LINE:
-                if changed is None:
-                    changed = changed_lines(text, view)
-                if not rule.quick_reject(changed, settings):
-                    return False
-            elif not rule.quick_reject(view, settings):
+            # A rule may know a cheaper way to judge the view of a text it rejected.
+            ask_view = getattr(rule, "quick_reject_view", None)
+            if not (ask_view(view, text, settings) if ask_view else rule.quick_reject(view, settings)):
                 return False
     return not may_raise(text)
 
 
 def _enabled(settings: Settings) -> tuple:
     if _enabled_memo[0] is not settings:
-        _enabled_memo[:] = [settings, tuple(RULES_BY_CODE[c] for c in _BY_COST if settings.enabled(c))]
+        rules = tuple(RULES_BY_CODE[c] for c in _BY_COST if settings.enabled(c))
+        _enabled_memo[:] = [settings, tuple((r, required_words(r.code, settings)) for r in rules)]
     return _enabled_memo[1]

@@ -27,7 +27,7 @@ import re
 
 from ..analysis.flows import analyse, literal_value
 from ..secrets import classify_name, find_credential_literals, mask_value
-from ..prefilter import may_assign_secret, may_hold_literal
+from ..prefilter import changed_lines, may_assign_secret, may_hold_literal, view_may_hold_literal
 from .base import Rule, RuleContext
 
 
@@ -42,6 +42,13 @@ class CredentialLiteral(Rule):
     @classmethod
     def quick_reject(cls, text, settings):
         return not (may_hold_literal(text, settings) or may_assign_secret(text, settings))
+
+    @classmethod
+    def quick_reject_view(cls, view, text, settings):
+        """quick_reject on ``view``, the logical view of ``text``, which it rejected (assignments
+        are judged line by line: only the lines a join changed can answer otherwise)."""
+        return not (view_may_hold_literal(view, text, settings)
+                    or may_assign_secret(changed_lines(view, text), settings))
 
     def check(self, ctx: RuleContext):
         df = ctx.df
