@@ -26,7 +26,7 @@ _DECLARATION = re.compile(r"(?im)^[^\S\n]*(?:onbuild[^\S\n]+)*(?:arg|env)[^\S\n]
 # jumps from keyword to keyword (case-folding only equals lower-casing for ASCII: `(?i)` also
 # matches the Kelvin sign to "k" and "ſ" to "s"). A keyword elsewhere in a line is no
 # declaration: LINE_LEAD checks what precedes it.
-_ARG_OR_ENV_ARGS = (re.compile(r"arg[^\S\n]+([^\n]*)"), re.compile(r"env[^\S\n]+([^\n]*)"))
+_ARG_OR_ENV_ARGS = (re.compile(r"arg(?<!\Sarg)[^\S\n]+([^\n]*)"), re.compile(r"env(?<!\Senv)[^\S\n]+([^\n]*)"))
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Go's unicode.IsSpace (Python's str.split would also split at \x1c-\x1f).
 _GO_BLANKS = re.compile("[\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
@@ -96,15 +96,6 @@ def _words_in(text: str) -> tuple[frozenset[str], str, dict]:
     return frozenset([w for w in _ALL_WORDS if w in low]), low, {}
 
 
-@same_text_memo  # asked by each rule that judges lines on their own
-def changed_lines(view: str, text: str) -> str:
-    """The lines of ``view`` (the logical view of ``text``) that are no line of ``text``, one per
-    line: a check that judges each line on its own answers for the view's other lines as for
-    ``text``."""
-    lines = set(text.split("\n"))
-    return "\n".join([line for line in view.split("\n") if line not in lines])
-
-
 _secret_names: list = [None, {}]  # policy object, name -> classify_name(name) is not None
 
 
@@ -127,7 +118,20 @@ def may_declare_secret(text: str, settings: Settings) -> bool:
 
 @same_text_memo
 def _may_declare_secret(text: str, policy) -> bool:
-    for line in declared_parts(text):
+    return _any_may_declare(declared_parts(text), policy)
+
+
+@same_text_memo  # DM101 and DM102 ask
+def view_may_declare_secret(view: str, text: str, settings: Settings) -> bool:
+    """may_declare_secret(view) for the logical view of ``text``, which holds no secret
+    declaration: declarations are judged one by one, so only those a join changed can."""
+    seen = set(declared_parts(text))
+    return _any_may_declare([part for part in declared_parts(view) if part not in seen], settings.secret_policy)
+
+
+def _any_may_declare(parts, policy) -> bool:
+    """Could one of these declarations (what follows `ARG`/`ENV`) carry a secret-named variable?"""
+    for line in parts:
         line = line.rstrip()
         if line.endswith(("\\", "`")) or "@" in line:
             return True  # continued declaration, or a credentialed URL default
@@ -146,8 +150,10 @@ def _may_declare_secret(text: str, policy) -> bool:
     return False
 
 
+@same_text_memo  # asked about the raw text again for its logical view
 def declared_parts(text: str) -> list[str]:
-    """What follows `ARG`/`ENV` on each declaration line: _DECLARATION's group 1, faster."""
+    """What follows `ARG`/`ENV` on each declaration line: _DECLARATION's group 1, faster.
+    Shared: not to be changed."""
     if not text.isascii():
         return [m.group(1) for m in _DECLARATION.finditer(text)]
     return keyword_line_args(text, _ARG_OR_ENV_ARGS, LINE_LEAD)

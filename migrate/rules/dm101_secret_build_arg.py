@@ -30,7 +30,7 @@ README section "Which RUNs can observe a secret".
 from __future__ import annotations
 
 from ..analysis.flows import analyse
-from ..prefilter import changed_lines, may_declare_secret
+from ..prefilter import may_declare_secret, view_may_declare_secret
 from .base import Rule, RuleContext
 from .secret_flow_fix import build_fix, literal_note
 
@@ -45,9 +45,8 @@ class SecretBuildArg(Rule):
 
     @classmethod
     def quick_reject_view(cls, view, text, settings):
-        """quick_reject on ``view``, the logical view of ``text``, which it rejected. Declarations
-        are judged line by line: only the lines a join changed can answer otherwise."""
-        return not may_declare_secret(changed_lines(view, text), settings)
+        """quick_reject on ``view``, the logical view of ``text``, which it rejected."""
+        return not view_may_declare_secret(view, text, settings)
 
     def check(self, ctx: RuleContext):
         for flow in ctx.cached("flows", lambda: analyse(ctx.df, ctx.settings)):

@@ -27,7 +27,7 @@ import re
 
 from ..analysis.flows import analyse, literal_value
 from ..secrets import classify_name, find_credential_literals, mask_value
-from ..prefilter import changed_lines, may_assign_secret, may_hold_literal, view_may_hold_literal
+from ..prefilter import may_assign_secret, may_hold_literal, view_may_hold_literal
 from .base import Rule, RuleContext
 
 
@@ -45,10 +45,8 @@ class CredentialLiteral(Rule):
 
     @classmethod
     def quick_reject_view(cls, view, text, settings):
-        """quick_reject on ``view``, the logical view of ``text``, which it rejected (assignments
-        are judged line by line: only the lines a join changed can answer otherwise)."""
-        return not (view_may_hold_literal(view, text, settings)
-                    or may_assign_secret(changed_lines(view, text), settings))
+        """quick_reject on ``view``, the logical view of ``text``, which it rejected."""
+        return not (view_may_hold_literal(view, text, settings) or may_assign_secret(view, settings))
 
     def check(self, ctx: RuleContext):
         df = ctx.df
