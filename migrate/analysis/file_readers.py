@@ -162,7 +162,8 @@ def file_life(df: Dockerfile, stage: Stage, after: Instruction, path: str,
     removed there, in the stages built FROM it."""
     life = FileLife(stages=[stage])
     body = stage.instructions
-    _walk(body[body.index(after) + 1:], path, states, life, kind_id)
+    at = next(k for k, instr in enumerate(body) if instr is after)  # by identity: cheaper than equality
+    _walk(body[at + 1:], path, states, life, kind_id)
     if life.ended_by is None:
         for child in descendants(df, stage):
             life.stages.append(child)

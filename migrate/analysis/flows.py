@@ -70,8 +70,8 @@ class SecretFlow:
 
 def ref_only(raw: str | None) -> str | None:
     """`$X`, `${X}`, `"$X"` -> X; anything else -> None."""
-    if raw is None:
-        return None
+    if raw is None or "$" not in raw:
+        return None  # unquoting only removes characters
     text, _ = unquote_shell_word(raw)
     m = _REF_ONLY.match(text)
     return (m.group(1) or m.group(2)) if m else None
@@ -117,11 +117,11 @@ def analyse(df: Dockerfile, settings: Settings) -> list[SecretFlow]:
     for stage in df.stages:
         body = stage.instructions[1:]
         for pos, instr in enumerate(body):
-            if instr.cmd not in ("ARG", "ENV"):
+            cmd = instr.cmd
+            if cmd not in ("ARG", "ENV"):
                 continue
             for name, value, word in name_value_pairs(instr, df.escape):
-                decl = Declaration(instr, word, name, value)
-                if instr.cmd == "ARG":
+                if cmd == "ARG":
                     g = globals_.get(name)
                     default = value if value is not None else (g.value if g else None)
                     verdict = classify_name(name, default, policy)
@@ -129,6 +129,7 @@ def analyse(df: Dockerfile, settings: Settings) -> list[SecretFlow]:
                         redeclared[name] = redeclared.get(name, 0) + 1
                     if verdict is None:
                         continue
+                    decl = Declaration(instr, word, name, value)
                     flow = SecretFlow(name, verdict, stage.index, arg=decl, global_arg=g)
                     flow.literal = literal_value(default)
                     _attach_env(df, flow, body[pos + 1 :])
@@ -141,6 +142,7 @@ def analyse(df: Dockerfile, settings: Settings) -> list[SecretFlow]:
                     verdict = classify_name(name, value, policy)
                     if verdict is None:
                         continue
+                    decl = Declaration(instr, word, name, value)
                     flow = SecretFlow(name, verdict, stage.index, env=decl, env_name=name)
                     flow.literal = literal_value(value)
                     if src is None and value is not None and "$" in value:
@@ -177,9 +179,10 @@ def analyse(df: Dockerfile, settings: Settings) -> list[SecretFlow]:
 def _attach_env(df: Dockerfile, flow: SecretFlow, after: list[Instruction]) -> None:
     """`ARG X` followed by `ENV Y=$X` in the same stage: one flow."""
     for instr in after:
-        if instr.cmd == "ARG" and any(n == flow.name for n, _, _ in name_value_pairs(instr, df.escape)):
+        cmd = instr.cmd
+        if cmd == "ARG" and any(n == flow.name for n, _, _ in name_value_pairs(instr, df.escape)):
             return
-        if instr.cmd != "ENV":
+        if cmd != "ENV":
             continue
         for name, value, word in name_value_pairs(instr, df.escape):
             if ref_only(value) == flow.name:
@@ -188,17 +191,26 @@ def _attach_env(df: Dockerfile, flow: SecretFlow, after: list[Instruction]) -> N
                 return
 
 
+def _position(body: list[Instruction], instr: Instruction) -> int:
+    """``body.index(instr)`` by identity (distinct instructions never compare equal; dataclass equality
+    would compare every field of each one passed)."""
+    for k, other in enumerate(body):
+        if other is instr:
+            return k
+    raise ValueError(instr)
+
+
 def _consumers(df: Dockerfile, stage: Stage, flow: SecretFlow, runtime_names) -> None:
     body = stage.instructions[1:]
     start_instr = (flow.arg or flow.env).instr  # type: ignore[union-attr]
-    start = body.index(start_instr) + 1
+    start = _position(body, start_instr) + 1
     env_instr = flow.env.instr if flow.env else None
     # (instructions, variable names visible to them)
     scopes: list[tuple[list[Instruction], set[str]]] = []
     if flow.arg is not None:
         names_before_env = {flow.name}
         if env_instr is not None and env_instr is not start_instr:
-            k = body.index(env_instr)
+            k = _position(body, env_instr)
             scopes.append((body[start:k], names_before_env))
             scopes.append((body[k + 1 :], {flow.name, flow.env_name or flow.name}))
         else:
@@ -213,22 +225,24 @@ def _consumers(df: Dockerfile, stage: Stage, flow: SecretFlow, runtime_names) ->
         flow.in_final_image = _reaches_final(df, stage)
 
     for instrs, names in scopes:
+        variables = sorted(names)
         for instr in instrs:
             if instr is env_instr:
                 continue
-            for var in sorted(names):
-                if instr.cmd == "RUN":
+            cmd = instr.cmd
+            for var in variables:
+                if cmd == "RUN":
                     if any(references(v, var) for v in instr.flag_values("mount")):
                         flow.blockers.append((instr, f"RUN --mount at line {instr.start_line} uses it"))
                     elif run_observes(instr, var):
                         flow.consumers.append((instr, var))
-                elif instr.cmd == "ONBUILD":
+                elif cmd == "ONBUILD":
                     if instruction_references(instr, var):
                         flow.blockers.append((instr, f"ONBUILD at line {instr.start_line} uses it"))
-                elif instr.cmd in RUNTIME_READERS:
+                elif cmd in RUNTIME_READERS:
                     if flow.env is not None and var == flow.env_name and instruction_references(instr, var):
                         flow.runtime_reason = f"{instr.cmd} at line {instr.start_line} reads ${var}"
-                elif instr.cmd in EXPANDING and instruction_references(instr, var):
+                elif cmd in EXPANDING and instruction_references(instr, var):
                     flow.blockers.append((instr, f"{instr.cmd} at line {instr.start_line} uses it"))
 
     if flow.env is not None and flow.in_final_image and flow.runtime_reason is None:

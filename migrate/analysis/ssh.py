@@ -70,6 +70,7 @@ _SSH_URL = re.compile(r"(?i)(?:git\+)?ssh(?:\+git)?://(?:([^@/\s'\"]+)@)?(\[[^\]
 _SCP_URL = re.compile(r"^(?:git\+)?([A-Za-z0-9._-]+)@(\[[^\]\s]+\]|[A-Za-z0-9._${}-]+):(?!//)")
 _SCP_ANY = re.compile(r"(?<![\w./@:-])(?:git\+)?([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+\.[A-Za-z]{2,}|localhost|\d+\.\d+\.\d+\.\d+):(?![/\d]*//)(?=[\w~./-])")
 _HOST_OK = re.compile(r"^(?:(?:[A-Za-z0-9-]+\.)*[A-Za-z0-9-]+|\[[0-9A-Fa-f:.]+\])$")
+_NON_BLANK = re.compile(r"\S+")
 _VAR_RX = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))")
 _INSTEADOF_KEY = re.compile(r"(?i)^url\.(.+)\.insteadof$")
 _GITCONFIG_URL = re.compile(r"""(?is)\[url\s+\\?["']?([^"'\]\\]+)\\?["']?\s*\]\s*(?:\\[nt]|\s)*insteadOf\s*=\s*([^\s"'\\]+)""")
@@ -164,6 +165,8 @@ class Endpoint:
 
 def url_endpoint(text: str) -> Endpoint | None:
     """Endpoint of an SSH URL (`ssh://`, `git+ssh://`, `user@host:path`) in a word, if any."""
+    if "://" not in text and "@" not in text:
+        return None  # what both patterns need
     m = _SSH_URL.search(text)
     if m:
         port = m.group(3) or None
@@ -772,7 +775,7 @@ class _StageScan:
         for i, instr in enumerate(self.body):
             wd = self.workdirs[i]
             if instr.cmd in ("COPY", "ADD"):
-                dest = self._copy_dest(instr)
+                dest = self._copy_dest(instr, i)
                 if dest and (dest.endswith("/known_hosts") or dest.endswith("ssh_known_hosts")):
                     self.known_hosts_copied.append((i, 0, 0))
                 continue
@@ -789,11 +792,12 @@ class _StageScan:
                 # The author gave it an ssh mount: it connects somewhere we cannot see.
                 self.consumers.append(Consumer(run, (i, 0, 0), "a RUN with an ssh mount", [Endpoint(None, None, "")]))
 
-    def _copy_dest(self, instr: Instruction) -> str | None:
+    def _copy_dest(self, instr: Instruction, i: int) -> str | None:
+        """Where the COPY/ADD at body index ``i`` puts its files."""
         words = copy_words(instr)
         if len(words) < 2:
             return None
-        return norm_path(words[-1][0], self.workdirs[self.body.index(instr)])
+        return norm_path(words[-1][0], self.workdirs[i])
 
     def _facts(self, run: Run, pos: Pos, item: Item, cmd: Command, wd: str) -> None:
         words = _strip_keywords(cmd)
@@ -861,13 +865,21 @@ class _StageScan:
 
 
 def copy_words(instr: Instruction) -> list[tuple[str, int, int]]:
-    """(text, logical start, logical end) of a COPY/ADD's source and destination words."""
+    """(text, logical start, logical end) of a COPY/ADD's source and destination words (one list per
+    parsed instruction, which callers only read)."""
+    words = instr.memo.get("ssh.copy_words")
+    if words is None:
+        words = instr.memo["ssh.copy_words"] = _copy_words(instr)
+    return words
+
+
+def _copy_words(instr: Instruction) -> list[tuple[str, int, int]]:
     if instr.json:
         return [(a, -1, -1) for a in (instr.json_args or [])]
     out = []
-    for m in re.finditer(r"\S+", instr.args):
-        raw = m.group(0)
-        out.append((unquote_shell_word(raw)[0], instr.args_offset + m.start(), instr.args_offset + m.end()))
+    base = instr.args_offset
+    for m in _NON_BLANK.finditer(instr.args):
+        out.append((unquote_shell_word(m.group(0))[0], base + m.start(), base + m.end()))
     return out
 
 
@@ -1841,15 +1853,15 @@ def _keep_ssh_dir(scan: _StageScan, key: Key) -> None:
     removed_copies = {id(k.instr) for k in getattr(scan, "keys", []) if k.kind == "copy" and any(
         e.start <= k.instr.span.start and e.end >= k.instr.span.end - 1 for e in k.changes.edits)}
 
-    def creates_dir(instr: Instruction) -> bool:
+    def creates_dir(instr: Instruction, i: int) -> bool:
         """A COPY/ADD into the directory that stays after the migration (not a key COPY we remove)."""
         if instr.cmd not in ("COPY", "ADD") or instr is key.instr or id(instr) in removed_copies:
             return False
-        dest = scan._copy_dest(instr)
+        dest = scan._copy_dest(instr, i)
         return bool(dest) and any(dest == d or dest.startswith(d + "/") for d in dirs)
 
     for i in range(key.pos[0]):
-        if creates_dir(scan.body[i]):
+        if creates_dir(scan.body[i], i):
             return
     whole = key.instr.span
     if not any(e.start <= whole.start and e.end >= whole.end - 1 for e in key.changes.edits):
@@ -1860,7 +1872,7 @@ def _keep_ssh_dir(scan: _StageScan, key: Key) -> None:
         anchor, _, splice = key.changes.keyscan
         made_at = splice.pos if splice is not None else (scan.body.index(anchor), -1, -1)
     for i in range(key.pos[0] + 1, len(scan.body)):
-        if creates_dir(scan.body[i]):
+        if creates_dir(scan.body[i], i):
             return
         run = scan.runs.get(i)
         if run is None:

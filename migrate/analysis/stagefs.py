@@ -117,8 +117,9 @@ def stage_states(df: Dockerfile) -> dict[int, FsState]:
                 before = state.copy()
             states[id(instr)] = before
             cmd = instr.cmd
-            if cmd in _STATE_CHANGERS:
-                before = None
+            if cmd not in _STATE_CHANGERS:
+                continue
+            before = None
             if cmd == "WORKDIR":
                 text = unquote_shell_word(instr.args.strip())[0]
                 expanded = expand(text, state.env)
