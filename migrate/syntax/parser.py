@@ -47,12 +47,14 @@ class DockerfileSyntaxError(ValueError):
 
 _GO_SPACE_CHARS = "".join(sorted(GO_SPACE))
 _JSON_COMMANDS = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL", "ADD", "COPY", "VOLUME"})
-# Commands whose arguments the parser checks or parses further (see _Parser._make_one).
-_CHECKED_COMMANDS = frozenset({"ENV", "LABEL", "HEALTHCHECK", "ONBUILD"})
+# Commands whose arguments the parser checks (ENV, LABEL) or parses as a command (see _Parser._make_one).
+_NAME_VALUE_COMMANDS = frozenset({"ENV", "LABEL"})
+_NESTING_COMMANDS = frozenset({"HEALTHCHECK", "ONBUILD"})
 # Arguments starting so may hold flags ("--") or JSON ("[" after Go spaces).
 _NOT_PLAIN_START = GO_SPACE | {"-", "["}
 # The command word (up to BuildKit's reWhitespace) and the whitespace after it.
 _RE_KEYWORD = re.compile(r"([^\t\v\f\r ]*)[\t\v\f\r ]*")
+_RE_WS_CHAR = re.compile(r"[\t\v\f\r ]")  # one of RE_WS_CHARS
 _NO_SPAN = Span(0, 0)  # frozen, so one shared placeholder is safe
 
 
@@ -108,9 +110,12 @@ class _Parser:
     def __init__(self, text: str):
         self.text = text
         self.raw, self.starts = _split_lines(text)
-        self.bom = 1 if text.startswith(BOM) else 0
+        self.bom = text.startswith(BOM)
+        # Where each line's content starts: after the BOM on line 0.
+        self.content_starts = self.starts
         if self.bom:
-            self.raw[0] = self.raw[0][1:]  # line 0's content; its offsets shift by self.bom
+            self.raw[0] = self.raw[0][1:]
+            self.content_starts = [1, *self.starts[1:]]
         self.escape = "\\"
         self.directives_done = False
         self.after_shebang = False
@@ -188,80 +193,83 @@ class _Parser:
         starts = self.starts
         nodes = self.nodes
         instructions = self.instructions
+        content_starts = self.content_starts
         go_space = _GO_SPACE_CHARS
         keyword_match = _RE_KEYWORD.match
         has_cr = "\r" in text
         esc = self.escape
+        esc2 = esc + esc
         in_directives = True
-        i = 0
-        n = len(raw)
-        while i < n:
-            line = raw[i]
+        next_line = 0  # lines before it belong to an instruction already built
+        for i, line in enumerate(raw):
+            if i < next_line:
+                continue
             lead = line.lstrip(go_space)
             # Stripping "\r" after the Go spaces gives what trim-then-lstrip gives.
             token = lead.rstrip("\r") if has_cr else lead
             if in_directives:
                 if token[:1] == "#":
                     ndirs = len(self.directives)
-                    self.directive(token, i, starts[i] + self.bom if i == 0 else starts[i])
+                    self.directive(token, i, content_starts[i])
                     in_directives = not self.directives_done or self.after_shebang
                     esc = self.escape
+                    esc2 = esc + esc
                     if len(self.directives) > ndirs:
                         nodes.append(self.directives[-1])
-                        i += 1
                         continue
                 else:  # no directive can start here, nor follow
                     self.directives_done = True
                     self.after_shebang = in_directives = False
             if not token:
                 start = starts[i]
-                i += 1
-                nodes.append(Trivia("blank", Span(start, starts[i]), i, text[start : starts[i]]))
+                end = starts[i + 1]
+                nodes.append(Trivia("blank", Span(start, end), i + 1, text[start:end]))
                 continue
             if token[0] == "#":
                 start = starts[i]
-                i += 1
-                nodes.append(Trivia("comment", Span(start, starts[i]), i, text[start : starts[i]]))
+                end = starts[i + 1]
+                nodes.append(Trivia("comment", Span(start, end), i + 1, text[start:end]))
                 continue
             tail = token.rstrip(" \t")
-            if tail[-1:] == esc and tail[-2:] != esc + esc or "<<" in token:
-                i = self.instruction(i)  # continued lines or heredocs
+            if tail[-1:] == esc and tail[-2:] != esc2 or "<<" in token:
+                next_line = self.instruction(i)  # continued lines or heredocs
                 continue
             # The common case: the instruction is this one line.
             start = starts[i]
-            off = start + len(line) - len(lead) + (self.bom if i == 0 else 0)
+            end = starts[i + 1]
+            line_no = i + 1
+            off = content_starts[i] + len(line) - len(lead)
             e = len(tail.rstrip(go_space))
             m = keyword_match(token, 0, e)
             c = m.end(1)
             args_offset = m.end()
-            i += 1
-            end = starts[i]
             first_arg = token[args_offset : args_offset + 1]
-            cmd = token[:c].upper()
+            keyword = token[:c]
+            cmd = keyword.upper()
             if first_arg in _NOT_PLAIN_START and (first_arg != "[" or cmd not in _JSON_COMMANDS) or (
-                    cmd == "HEALTHCHECK" or cmd == "ONBUILD"):
+                    cmd in _NESTING_COMMANDS):
                 # flags, Go spaces before the arguments, HEALTHCHECK, ONBUILD: the general path
-                instr = self.make_instruction(token, [(0, off)], i - 1, i)
+                instr = self.make_instruction(token, [(0, off)], i, line_no)
                 instr.header_end = end
                 instr.span = Span(start, end)
                 instr.text = text[start:end]
             else:  # what _make_one does for a line with none of those
-                instr = Instruction(token[:c], Span(start, end), i, i, token, [(0, off)], Span(off, off + c), [],
-                                    args_offset, False, None, [], end, None, -1, text[start:end])
+                instr = Instruction(keyword, Span(start, end), line_no, line_no, token, [(0, off)], Span(off, off + c),
+                                    [], args_offset, False, None, [], end, None, -1, text[start:end])
                 if first_arg == "[":
-                    parsed = _maybe_json(token[args_offset:e], i)
+                    parsed = _maybe_json(token[args_offset:e], line_no)
                     if parsed is not None:
                         instr.json = True
                         instr.json_args = parsed
-                elif cmd == "ENV" or cmd == "LABEL":
-                    _check_name_val(token, args_offset, e, esc, cmd, i)
+                elif cmd in _NAME_VALUE_COMMANDS:
+                    _check_name_val(token, args_offset, e, esc, cmd, line_no)
             nodes.append(instr)
             instructions.append(instr)
         if not instructions:
             raise DockerfileSyntaxError(1, "file with no instructions")
         stages = self.stages()
         newline = "\r\n" if has_cr and text.count("\r\n") * 2 > text.count("\n") else "\n"
-        return Dockerfile(text, nodes, self.directives, instructions, stages, self.escape, bool(self.bom), newline,
+        return Dockerfile(text, nodes, self.directives, instructions, stages, self.escape, self.bom, newline,
                           self.warnings)
 
     def instruction(self, first: int) -> int:
@@ -277,7 +285,7 @@ class _Parser:
 
         body = raw[first].rstrip("\r")
         logical = body.lstrip(go_space)
-        off = starts[first] + len(body) - len(logical) + (self.bom if first == 0 else 0)
+        off = self.content_starts[first] + len(body) - len(logical)
         # A continuation: the escape character, then only blanks (not an escaped escape).
         tail = logical.rstrip(" \t")
         i = first + 1
@@ -490,7 +498,7 @@ def _check_name_val(logical: str, start: int, end: int, escape: str, key: str, l
         return
     if "=" not in words[0]:
         rest = _lstrip_go(logical[start:end])  # after `--` the arguments start with a blank
-        if not any(ch in RE_WS_CHARS for ch in rest):
+        if not _RE_WS_CHAR.search(rest):
             raise DockerfileSyntaxError(line, f"{key} must have two arguments")
         return
     for w in words:
