@@ -329,13 +329,13 @@ def _credential_source(scan: _Scan, stage: Stage, spec: CopySpec, k: int, src: s
     if _is_remote(src) or not src or any(c in src for c in "*?["):
         return None
     name = posixpath.basename(src.rstrip("/"))
-    rel = context_path(src)
     if _TEMPLATE_OR_PUBLIC.search(name):
         return None  # a template or a public half, whatever name it is given
     kind = kind_of_name(src, is_source=True, tools=scan.tool_words)
     single_file = len(spec.sources) == 1 and not spec.dest_is_dir
     if kind is None and not single_file and name.lower() not in CREDENTIAL_DIRS:
         return None  # what the checks below come to for such a source, without its target
+    rel = context_path(src)
     state = scan.states.get(id(spec.instr), FsState())
     target = copy_target(spec, src, state)
     if is_ssh_key_path(src) or is_ssh_key_path(target or spec.dest):

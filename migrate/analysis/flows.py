@@ -230,9 +230,10 @@ def _consumers(df: Dockerfile, stage: Stage, flow: SecretFlow, runtime_names) ->
             if instr is env_instr:
                 continue
             cmd = instr.cmd
+            mount_flags = instr.flag_values("mount") if cmd == "RUN" else ()
             for var in variables:
                 if cmd == "RUN":
-                    if any(references(v, var) for v in instr.flag_values("mount")):
+                    if mount_flags and any(references(v, var) for v in mount_flags):
                         flow.blockers.append((instr, f"RUN --mount at line {instr.start_line} uses it"))
                     elif run_observes(instr, var):
                         flow.consumers.append((instr, var))

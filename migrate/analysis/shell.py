@@ -52,7 +52,7 @@ def references(text: str, name: str) -> bool:
 def instruction_references(instr: Instruction, name: str) -> bool:
     if references(instr.logical, name):
         return True
-    return any(references(h.content, name) for h in instr.heredocs)
+    return bool(instr.heredocs) and any(references(h.content, name) for h in instr.heredocs)
 
 
 def _commands_env_blind(script: str) -> bool:

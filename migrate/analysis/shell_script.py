@@ -18,6 +18,7 @@ from ..syntax.words import unquote_shell_word
 _OPENERS = {"if": "fi", "for": "done", "while": "done", "until": "done", "select": "done", "case": "esac", "{": "}"}
 _CLOSERS = frozenset({"fi", "done", "esac", "}"})
 _MIDDLES = frozenset({"then", "else", "elif", "do", "in"})
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _REDIR = re.compile(r"^(\d*|&)(>>|>\||>&|>|<<<|<<-?|<>|<&|<)(.*)$", re.S)
 WRAPPERS = frozenset({"sudo", "env", "command", "exec", "time", "nohup", "nice", "builtin"})
 _WRAPPER_ARGS = {  # options that take a separate argument
@@ -64,7 +65,7 @@ class Command:
         while i < len(ws) and ws[i].text.rsplit("/", 1)[-1] in WRAPPERS:
             takes = _WRAPPER_ARGS.get(ws[i].text.rsplit("/", 1)[-1], ())
             i += 1
-            while i < len(ws) and (ws[i].text.startswith("-") or re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", ws[i].text)):
+            while i < len(ws) and (ws[i].text.startswith("-") or _ASSIGNMENT.match(ws[i].text)):
                 i += 2 if ws[i].text in takes else 1
         return ws[i:]
 

@@ -792,6 +792,21 @@ class _StageScan:
                 # The author gave it an ssh mount: it connects somewhere we cannot see.
                 self.consumers.append(Consumer(run, (i, 0, 0), "a RUN with an ssh mount", [Endpoint(None, None, "")]))
 
+    def may_name_identities(self) -> bool:
+        """Could the walk find a consumer with identity files? (`_facts` takes them from the `-i`
+        options of ssh/scp/sftp/slogin and of embedded ssh command lines; this looks at every command.)"""
+        for run in self.runs.values():
+            for view in run.views:
+                for item in view.script.items:
+                    for cmd in item.commands:
+                        words = _strip_keywords(cmd)
+                        if words and words[0].rsplit("/", 1)[-1] in ("ssh", "scp", "sftp", "slogin") and any(
+                                a.startswith("-i") for a in words[1:]):
+                            return True
+                        if any(w.startswith("-i") for s in _ssh_command_strings(cmd) for w in s.split()):
+                            return True
+        return False
+
     def _copy_dest(self, instr: Instruction, i: int) -> str | None:
         """Where the COPY/ADD at body index ``i`` puts its files."""
         words = copy_words(instr)
@@ -920,9 +935,18 @@ def _analyse_ssh(df: Dockerfile, settings: Settings) -> SshAnalysis:
     result = SshAnalysis()
     for stage in df.stages:
         scan = _StageScan(df, stage, settings)
-        scan.walk()
-        keys = _find_copied_keys(scan) + _find_var_keys(scan)
-        hacks = _find_hacks(scan)
+        if scan.may_name_identities():
+            scan.walk()
+            keys = _find_copied_keys(scan) + _find_var_keys(scan)
+            hacks = _find_hacks(scan)
+        else:
+            # Without identity files (`-i`) the keys and hacks found do not depend on the walk's facts,
+            # which only planning them needs: a stage with neither is not walked.
+            keys = _find_copied_keys(scan) + _find_var_keys(scan)
+            hacks = _find_hacks(scan)
+            if not keys and not hacks:
+                continue
+            scan.walk()
         _plan(scan, keys, hacks)
         result.keys += keys
         result.hacks += hacks

@@ -42,7 +42,7 @@ from ..syntax import Dockerfile, Instruction, Stage
 from .credential_files import kind_of_name
 from .file_readers import file_life
 from .final_image import carried_copies, final_chain
-from .shell_script import Command, Item, Script
+from .shell_script import WRAPPERS, Command, Item, Script
 from .ssh import _item_spans, merge_edits, run_views
 from .stagefs import FsState, is_final_lineage, shell_path, stage_states
 
@@ -146,6 +146,7 @@ def _mask_url(text: str) -> str:
 _DETECTED = frozenset({"git", "npm", "yarn", "pnpm", "pip", "pip3", "poetry", "composer", "aws", "docker", "bundle",
                        "nuget", "dotnet", "huggingface-cli", "hf", "wandb", "ngrok", "sed", "echo", "printf", "cat",
                        "tee"})
+_DETECTED_OR_WRAPPER = _DETECTED | WRAPPERS  # `sudo git config …`: the program comes after the wrapper
 
 
 def _may_detect(cmd: Command, words) -> bool:
@@ -201,6 +202,9 @@ def analyse_token_writes(df: Dockerfile, settings: Settings) -> list[TokenWrite]
                 items = script.items
                 for ii, item in enumerate(items):
                     for cmd in item.commands:
+                        words = cmd.words
+                        if not words or words[0].text.rsplit("/", 1)[-1] not in _DETECTED_OR_WRAPPER:
+                            continue  # its argv starts with that word: nothing to detect
                         argv = cmd.argv
                         if not _may_detect(cmd, argv):
                             continue  # no state needed
