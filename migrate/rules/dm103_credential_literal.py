@@ -28,6 +28,7 @@ import re
 from ..analysis.flows import analyse, literal_value
 from ..secrets import classify_name, find_credential_literals, mask_value
 from ..prefilter import may_assign_secret, may_hold_literal, view_may_hold_literal
+from ..syntax.prescan import joins_keep_words_apart
 from .base import Rule, RuleContext
 
 
@@ -45,8 +46,10 @@ class CredentialLiteral(Rule):
 
     @classmethod
     def quick_reject_view(cls, view, text, settings):
-        """quick_reject on ``view``, the logical view of ``text``, which it rejected."""
-        return not (view_may_hold_literal(view, text, settings) or may_assign_secret(view, settings))
+        """quick_reject on ``view``, the logical view of ``text``, which it rejected. A name before
+        `=` cannot hold a blank: when no join forms a word, the view assigns no name ``text`` does not."""
+        return not (view_may_hold_literal(view, text, settings)
+                    or (not joins_keep_words_apart(text) and may_assign_secret(view, settings)))
 
     def check(self, ctx: RuleContext):
         df = ctx.df
