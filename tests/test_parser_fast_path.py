@@ -1,9 +1,10 @@
 """The parser's shortcuts give what its general path gives.
 
-`_Parser.parse` builds a plain one-line instruction (no flags, no JSON, no
-heredoc, no argument check) itself instead of going through `make_instruction`;
-here every such instruction of the corpus, the golden inputs and the edge cases
-is rebuilt the general way and must be equal, field for field.
+`_Parser.parse` builds a one-line instruction without flags, heredoc or nested
+command itself instead of going through `make_instruction`; here every one-line
+instruction of the corpus, the golden inputs and the edge cases is rebuilt the
+general way and must be equal, field for field. The word splitters' regex
+shortcuts are held to the character loops they stand in for.
 """
 
 from __future__ import annotations
@@ -12,16 +13,19 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from migrate.syntax import DockerfileSyntaxError, Span, parse
 from migrate.syntax.parser import _Parser
+from migrate.syntax.words import _builder_flags, _parse_words, builder_flags, name_value_texts, name_value_words
 
 from corpus import corpus_files, read_text
 from test_parser import EDGE_CASES
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXTS = {f"edge/{k}": v for k, v in EDGE_CASES.items()}
-TEXTS.update({str(p.relative_to(ROOT)): p.read_text(encoding="utf-8", errors="surrogateescape")
+TEXTS.update({str(p.relative_to(ROOT)): p.read_bytes().decode("utf-8", "surrogateescape")
               for p in sorted(ROOT.glob("golden/*/*/in.Dockerfile"))})
 TEXTS.update({f"{p.parent.name}/{p.name}": read_text(p)
               for folder in ("clean", "unsafe", "migrated") for p in corpus_files(folder)})
@@ -64,11 +68,6 @@ def test_span_stays_a_frozen_value():
 
 
 # The word splitters' regex shortcuts against the character loops they stand in for.
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from migrate.syntax.words import _builder_flags, _parse_words, builder_flags, name_value_texts, name_value_words  # noqa: E402,E501
 
 PIECES = ["a", "b=", "=", "-", "--", "--x=", " ", "\t", "\r", "\xa0", "\x85", "\u3000", "\x1c", "'", '"', "\\", "`",
           "\\\\", "é", "\n"]

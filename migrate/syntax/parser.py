@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from itertools import accumulate, count, repeat
-from operator import add
+from itertools import repeat
 
 from .model import (
     Directive,
@@ -100,9 +99,9 @@ def _split_lines(text: str) -> tuple[list[str], list[int]]:
     lines = text.split("\n")
     if lines[-1] == "":
         lines.pop()
-    # start of line i = lengths of the lines before it + one "\n" each
-    starts = list(map(add, accumulate(map(len, lines), initial=0), count()))
-    starts[-1] = len(text)
+    pos = 0
+    starts = [0, *[(pos := pos + len(line) + 1) for line in lines]]  # each line and its "\n"
+    starts[-1] = len(text)  # the last line may have no "\n"
     return lines, starts
 
 
