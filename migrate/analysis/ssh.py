@@ -799,6 +799,8 @@ class _StageScan:
             for view in run.views:
                 for item in view.script.items:
                     for cmd in item.commands:
+                        if not any("-i" in w.text for w in cmd.words) and not any("-i" in a.text for a in cmd.assigns):
+                            continue  # the words below are among these (or parts of them)
                         words = _strip_keywords(cmd)
                         if words and words[0].rsplit("/", 1)[-1] in ("ssh", "scp", "sftp", "slogin") and any(
                                 a.startswith("-i") for a in words[1:]):
