@@ -96,15 +96,18 @@ def _words_in(text: str) -> tuple[frozenset[str], str, dict]:
     return frozenset([w for w in _ALL_WORDS if w in low]), low, {}
 
 
-_secret_names: list = [None, {}]  # policy object, name -> classify_name(name) is not None
+_secret_names: dict[int, tuple] = {}  # id(policy) -> (policy, {name: classify_name(name) is not None})
 
 
 def _is_secret_name(name: str, policy) -> bool:
     """classify_name(name, None, policy) is not None, remembered per name: classify_name's own
     cache hashes the policy (a dataclass of tuples) on every call."""
-    if _secret_names[0] is not policy or len(_secret_names[1]) > 65536:
-        _secret_names[:] = [policy, {}]
-    known = _secret_names[1]
+    entry = _secret_names.get(id(policy))
+    if entry is None or entry[0] is not policy or len(entry[1]) > 65536:
+        if len(_secret_names) > 16:
+            _secret_names.clear()
+        entry = _secret_names[id(policy)] = (policy, {})
+    known = entry[1]
     verdict = known.get(name)
     if verdict is None:
         verdict = known[name] = classify_name(name, None, policy) is not None

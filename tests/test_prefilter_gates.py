@@ -117,3 +117,28 @@ def test_a_rules_own_view_check_answers_as_its_quick_reject_on_the_view():
                 assert rule.quick_reject_view(view, text, DEFAULT_SETTINGS) == \
                     rule.quick_reject(view, DEFAULT_SETTINGS), (rule.code, repr(text[:300]))
     assert seen > 10000
+
+
+def test_can_skip_asks_every_enabled_rule(monkeypatch):
+    from migrate import skip
+    from migrate.rules import ALL_RULES, Rule
+
+    class NewRule(Rule):
+        code = "DM999"
+
+    monkeypatch.setattr(skip, "ALL_RULES", ALL_RULES + (NewRule,))
+    monkeypatch.setattr(skip, "_enabled_memo", [None, ()])
+    assert not skip.can_skip("FROM alpine\nRUN true\n")  # it cannot reject anything
+    monkeypatch.setattr(skip, "ALL_RULES", ALL_RULES)
+    monkeypatch.setattr(skip, "_enabled_memo", [None, ()])
+    assert skip.can_skip("FROM alpine\nRUN true\n")
+
+
+def test_secret_name_verdicts_are_kept_per_policy():
+    from migrate.prefilter import _is_secret_name
+    from migrate.secrets import SecretPolicy
+
+    custom = SecretPolicy(extra_names=("BUILD_ID",))
+    assert not _is_secret_name("BUILD_ID", DEFAULT_SETTINGS.secret_policy)
+    assert _is_secret_name("BUILD_ID", custom)
+    assert not _is_secret_name("BUILD_ID", DEFAULT_SETTINGS.secret_policy)
