@@ -72,27 +72,6 @@ def _trim_newline(s: str) -> str:
     return s.rstrip("\r\n")
 
 
-def _is_comment(raw_line: str) -> bool:
-    return _lstrip_go(_trim_newline(raw_line)).startswith("#")
-
-
-def _continuation(content: str, escape: str) -> int | None:
-    """If ``content`` ends in a line continuation, return where it starts.
-
-    BuildKit: ``([^E])E[ \\t]*$|^E[ \\t]*$`` with E the escape character, so an
-    escaped escape character (``\\\\``) does not continue the line.
-    """
-    j = len(content)
-    while j > 0 and content[j - 1] in " \t":
-        j -= 1
-    if j == 0 or content[j - 1] != escape:
-        return None
-    k = j - 1
-    if k > 0 and content[k - 1] == escape:
-        return None
-    return k
-
-
 def _split_lines(text: str) -> tuple[list[str], list[int]]:
     """The lines without their "\\n", and where each starts; ``starts`` has one
     more entry, ``len(text)``, so line i spans ``starts[i]:starts[i + 1]``."""
@@ -285,7 +264,8 @@ class _Parser:
         body = raw[first].rstrip("\r")
         logical = body.lstrip(go_space)
         off = self.content_starts[first] + len(body) - len(logical)
-        # A continuation: the escape character, then only blanks (not an escaped escape).
+        # A continuation, BuildKit's ``([^E])E[ \t]*$|^E[ \t]*$`` for escape character E:
+        # E then only blanks, where E is not itself escaped (``\\`` does not continue).
         tail = logical.rstrip(" \t")
         i = first + 1
         if tail[-1:] == esc and tail[-2:] != esc2:
