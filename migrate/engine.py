@@ -13,8 +13,7 @@ from .frontend import ensure_frontend
 from .rules import ALL_RULES, RuleContext
 from .settings import DEFAULT_SETTINGS, Settings
 from .syntax import Dockerfile, DockerfileSyntaxError, Instruction, parse
-from .skip import can_skip
-from .syntax.prescan import logical_view
+from .skip import can_skip, rules_that_may_fire
 
 _IGNORE = re.compile(r"^dockerfile-migrate:\s*ignore(?:\s*=\s*([A-Za-z0-9_,\s]+))?\s*$")
 
@@ -73,22 +72,16 @@ def _instruction_at(df: Dockerfile, line: int) -> Instruction | None:
     return None
 
 
-def check(df: Dockerfile, settings: Settings, path: str | None = None) -> list[Finding]:
-    """Run every enabled rule once over a parsed file."""
+def check(df: Dockerfile, settings: Settings, path: str | None = None, gate: bool = True) -> list[Finding]:
+    """Run every enabled rule once over a parsed file. ``gate``: skip the rules the prefilter
+    rules out (the same findings: see skip.py; off for tests of the prefilter itself)."""
     ctx = RuleContext(df, settings, path)
     findings: list[Finding] = []
-    text = df.text
-    view = None
+    # Most files trip one or two rules. The logical view joins backslash lines only.
+    may_fire = rules_that_may_fire(df.text, settings) if gate and df.escape == "\\" else None
     for rule_cls in ALL_RULES:
-        if not settings.enabled(rule_cls.code):
+        if not settings.enabled(rule_cls.code) or (may_fire is not None and rule_cls.code not in may_fire):
             continue
-        # The prefilter's per-rule verdict (see skip.can_skip): a rule that certainly finds
-        # nothing on the text and its logical lines is not run. Most files trip one or two rules.
-        if rule_cls.quick_reject(text, settings):
-            if view is None:
-                view = logical_view(text)
-            if view is text or rule_cls.quick_reject(view, settings):
-                continue
         for f in rule_cls().check(ctx):
             instr = _instruction_at(df, f.line)
             if instr is not None:

@@ -20,6 +20,21 @@ def can_skip(text: str, settings: Settings = DEFAULT_SETTINGS) -> bool:
     continuations joined), so a BOM or a continuation cannot hide a finding."""
     if "--mount" in text:
         return False  # existing mounts contribute build requirements
+    for _rule in _may_fire(text, settings):
+        return False
+    return not may_raise(text)
+
+
+def rules_that_may_fire(text: str, settings: Settings) -> frozenset[str]:
+    """Codes of the enabled rules the prefilter cannot rule out on ``text`` (the engine runs
+    only those). Sound for the backslash escape character; a file with another one must not
+    be judged by its logical view (`logical_view` joins backslash lines only)."""
+    return frozenset(rule.code for rule in _may_fire(text, settings))
+
+
+def _may_fire(text: str, settings: Settings):
+    """The enabled rules that may fire on ``text``, cheapest verdicts first (lazily: can_skip
+    stops at the first)."""
     wordless = []  # rules the text gives none of their required words
     asked = []
     is_ascii = text.isascii()  # words are only known to be needed in ASCII texts
@@ -29,7 +44,7 @@ def can_skip(text: str, settings: Settings = DEFAULT_SETTINGS) -> bool:
         elif rule.quick_reject(text, settings):
             asked.append(rule)
         else:
-            return False
+            yield rule
     view = logical_view(text)
     if view != text:
         if not joins_keep_words_apart(text):
@@ -38,8 +53,7 @@ def can_skip(text: str, settings: Settings = DEFAULT_SETTINGS) -> bool:
             # A rule may know a cheaper way to judge the view of a text it rejected.
             ask_view = getattr(rule, "quick_reject_view", None)
             if not (ask_view(view, text, settings) if ask_view else rule.quick_reject(view, settings)):
-                return False
-    return not may_raise(text)
+                yield rule
 
 
 def _enabled(settings: Settings) -> tuple:
