@@ -27,7 +27,7 @@ from .discovery import _git_listing as git_listing
 from .discovery import clear_caches, discover_all, display_path, git_root
 from .jsonfmt import dumps_indented
 from .parallel import CLEAN, Job, Outcome, Task, default_jobs, process_guarded, run_tasks
-from .report import FileReport, file_json
+from .report import FileReport, console_for, file_json
 
 # Files kept for the final text summary ("Build with:", migration summary); the rest are counted.
 LISTED_MAX = 200
@@ -340,10 +340,8 @@ def run(mode: str, paths, fmt: str, settings, excludes: tuple[str, ...], stdin_f
     keep_all = fmt == "sarif"  # one document listing every finding
     text_console = None
     if fmt == "text":
-        from rich.console import Console
-
-        text_console = (_rich_stderr() if (mode == "diff" or dry) else
-                        Console(file=sinks.report_out, highlight=False, soft_wrap=True))
+        text_console = console_for(sys.stderr if (mode == "diff" or dry) else sinks.report_out,
+                                   highlight=False, soft_wrap=True)
     json_first = [True]
     if fmt == "json":
         from . import __version__
@@ -505,7 +503,7 @@ def run(mode: str, paths, fmt: str, settings, excludes: tuple[str, ...], stdin_f
     if dry:
         err_console.print("DRY_RUN is set: nothing was written.", markup=False)
     if len(groups) > 1 or patch_dir:
-        _table(groups, mode, dry, _rich_stderr())
+        _table(groups, mode, dry, console_for(sys.stderr, highlight=False, soft_wrap=True))
     if summary.dockerfiles == 0:
         err_console.print("warning: no Dockerfiles found", markup=False)
     if summary.errors:
