@@ -26,6 +26,7 @@ from ..syntax.words import unquote_shell_word
 _VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+][^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))")
 ROOT_USERS = frozenset({"root", "0"})
 _STATE_CHANGERS = frozenset({"WORKDIR", "USER", "ENV", "ARG"})
+_COPY_WORD = re.compile(r"[^ \t]+")  # COPY/ADD words are separated by blanks only
 
 
 @dataclass
@@ -193,20 +194,11 @@ def _parse_copy(instr: Instruction) -> CopySpec | None:
         if len(args) < 2:
             return None
         return CopySpec(instr, [(a, -1, -1) for a in args[:-1]], args[-1], from_stage, True)
-    words: list[tuple[str, int, int]] = []
-    text = instr.logical
-    i, n = instr.args_offset, len(text)
-    while i < n:
-        while i < n and text[i] in " \t":
-            i += 1
-        if i >= n:
-            break
-        j = i
-        while j < n and text[j] not in " \t":
-            j += 1
-        words.append((unquote_shell_word(text[i:j])[0], i, j))
-        i = j
-    if len(words) < 2 or instr.heredocs:
+    if instr.heredocs:
+        return None
+    words = [(unquote_shell_word(m.group())[0], m.start(), m.end())
+             for m in _COPY_WORD.finditer(instr.logical, instr.args_offset)]
+    if len(words) < 2:
         return None
     return CopySpec(instr, words[:-1], words[-1][0], from_stage, False)
 
