@@ -22,37 +22,37 @@ def _encode(obj, indent: str, out: list[str]) -> None:
     elif isinstance(obj, int):
         out.append(int.__repr__(obj))
     elif isinstance(obj, dict):
-        if not obj:
+        if obj:
+            _items(((_key(k), v) for k, v in obj.items()), "{", "}", indent, out)
+        else:
             out.append("{}")
-            return
-        inner = indent + "  "
-        out.append("{")
-        first = True
-        for key, value in obj.items():
-            if not isinstance(key, str):
-                raise TypeError("only str keys")  # reports have none; json would convert them
-            out.append("\n" + inner if first else ",\n" + inner)
-            first = False
-            out.append(encode_basestring_ascii(key))
-            out.append(": ")
-            _encode(value, inner, out)
-        out.append("\n" + indent + "}")
     elif isinstance(obj, (list, tuple)):
-        if not obj:
+        if obj:
+            _items((("", v) for v in obj), "[", "]", indent, out)
+        else:
             out.append("[]")
-            return
-        inner = indent + "  "
-        out.append("[")
-        first = True
-        for value in obj:
-            out.append("\n" + inner if first else ",\n" + inner)
-            first = False
-            _encode(value, inner, out)
-        out.append("\n" + indent + "]")
     elif isinstance(obj, float):
         out.append("".join(_float(obj)))
     else:
         raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")
+
+
+def _key(key) -> str:
+    if not isinstance(key, str):
+        raise TypeError("only str keys")  # reports have none; json would convert them
+    return encode_basestring_ascii(key) + ": "
+
+
+def _items(items, opening: str, closing: str, indent: str, out: list[str]) -> None:
+    """A non-empty object or array: one (key prefix, value) a line, one level deeper."""
+    inner = indent + "  "
+    out.append(opening)
+    separator = "\n" + inner
+    for prefix, value in items:
+        out.append(separator + prefix)
+        separator = ",\n" + inner
+        _encode(value, inner, out)
+    out.append("\n" + indent + closing)
 
 
 def dumps_indented(obj, indent: str = "") -> str:
