@@ -435,12 +435,12 @@ class _Parser:
         members: list[Instruction] | None = None  # the current stage's instructions
         for instr in self.instructions:
             if instr.cmd == "FROM":
-                words = [w for w in instr.args.split() if w]
-                base = words[0] if words else ""
+                words = instr.logical[instr.args_offset :].split()  # (never an empty word)
                 name = words[2].lower() if len(words) >= 3 and words[1].lower() == "as" else None
                 index = len(stages)
-                stages.append(Stage(index, name, base, instr))
-                members = stages[-1].instructions
+                stage = Stage(index, name, words[0] if words else "", instr)
+                stages.append(stage)
+                members = stage.instructions
             if members is not None:
                 instr.stage = index
                 members.append(instr)
