@@ -7,6 +7,11 @@ corpus is absent), each round made unique by a comment, times: the prefilter
 (`skip.can_skip`), `parse`, each rule's `check` on the parsed file, and the whole
 `migrate_source`; prints microseconds per file of each folder (a file the prefilter
 skips counts 0 for the later stages). Complements bench.py, which times whole runs.
+
+--cold clears every memo of the engine (functools caches: RUN scripts split, secret-name
+verdicts, credential-name kinds...) before each file: the replicated corpus of bench.py
+repeats every RUN line and variable name, which a real fleet does less; this bounds what
+those memos can add to the figures.
 """
 
 from __future__ import annotations
@@ -32,7 +37,10 @@ from migrate.syntax import DockerfileSyntaxError, parse  # noqa: E402
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--cold", action="store_true", help="clear the engine's memo caches before each file")
     args = ap.parse_args(argv)
+    memos = [f for name, mod in list(sys.modules.items()) if name.startswith("migrate.")
+             for f in vars(mod).values() if callable(getattr(f, "cache_clear", None))] if args.cold else []
     paths, _origin = sources()
     files = []
     for p in paths:
@@ -47,6 +55,8 @@ def main(argv=None) -> int:
     for rnd in range(args.rounds):
         for folder, raw in files:
             text = raw + f"# round {rnd}\n"
+            for memo in memos:
+                memo.cache_clear()
             t = clock()
             skip = can_skip(text, DEFAULT_SETTINGS)
             spent[folder, "can_skip"] += clock() - t
