@@ -17,6 +17,7 @@ from ..syntax import Dockerfile, Instruction, Stage, Word, name_value_pairs
 from ..syntax.words import unquote_shell_word
 from .shell import instruction_references, references, run_observes
 from .ssh import ssh_key_vars_migrated_by_dm302
+from .stagefs import descendants, is_final_lineage
 
 # Instructions whose arguments BuildKit expands variables in (besides RUN flags).
 EXPANDING = frozenset({"ADD", "COPY", "ENV", "EXPOSE", "FROM", "LABEL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR", "ARG"})
@@ -84,23 +85,6 @@ def literal_value(raw: str | None) -> str | None:
     if not text or "$" in text:
         return None
     return text
-
-
-def _descendants(df: Dockerfile, stage: Stage) -> list[Stage]:
-    out: list[Stage] = []
-    names = {stage.name, str(stage.index)} - {None}
-    for s in df.stages[stage.index + 1 :]:
-        if s.base.lower() in names:
-            out.append(s)
-            names |= {s.name, str(s.index)} - {None}
-    return out
-
-
-def _reaches_final(df: Dockerfile, stage: Stage) -> bool:
-    if not df.stages:
-        return False
-    final = df.stages[-1]
-    return final.index == stage.index or any(s.index == final.index for s in _descendants(df, stage))
 
 
 def analyse(df: Dockerfile, settings: Settings) -> list[SecretFlow]:
@@ -219,10 +203,10 @@ def _consumers(df: Dockerfile, stage: Stage, flow: SecretFlow, runtime_names) ->
         scopes.append((body[start:], {flow.env_name or flow.name}))
     env_reaches: list[Stage] = []
     if flow.env is not None:
-        env_reaches = _descendants(df, stage)
+        env_reaches = descendants(df, stage)
         for child in env_reaches:
             scopes.append((child.instructions[1:], {flow.env_name or flow.name}))
-        flow.in_final_image = _reaches_final(df, stage)
+        flow.in_final_image = is_final_lineage(df, stage)
 
     for instrs, names in scopes:
         variables = sorted(names)
