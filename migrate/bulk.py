@@ -23,11 +23,10 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 
-from .discovery import _git_listing as git_listing
-from .discovery import clear_caches, discover_all, display_path, git_root
+from .discovery import clear_caches, discover_all, display_path, git_root, prefetch_git
 from .jsonfmt import dumps_indented
 from .parallel import CLEAN, Job, Outcome, Task, default_jobs, process_guarded, run_tasks
-from .report import FileReport, console_for, file_json
+from .report import FileReport, PlainConsole, console_for, file_json
 
 # Files kept for the final text summary ("Build with:", migration summary); the rest are counted.
 LISTED_MAX = 200
@@ -101,25 +100,10 @@ def _sorted_reqs(needs: dict) -> list:
     return sorted(needs.values(), key=lambda r: (r.type != "secret", r.id))
 
 
-def _ask_git_in_parallel(folders: list[str]) -> None:
-    """Warm the git answers (top level, file listing) of many repositories at once: each is
-    two `git` processes, which threads can wait for together (hundreds of repositories)."""
-    if len(folders) < 4:
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    def ask(folder: str) -> None:
-        git_root(os.path.realpath(folder))
-        git_listing(os.path.abspath(folder))
-
-    with ThreadPoolExecutor(max_workers=min(8, len(folders))) as pool:
-        list(pool.map(ask, folders))
-
-
 def plan(paths: list[str], excludes: tuple[str, ...]) -> list[Group]:
     """Group the path arguments by repository and discover their files."""
     clear_caches()
-    _ask_git_in_parallel([p for p in paths if p != "-" and os.path.isdir(p)])
+    prefetch_git([p for p in paths if p != "-" and os.path.isdir(p)])
     groups: dict[str, Group] = {}
     cwd = os.path.realpath(os.getcwd())
     for p in paths:
@@ -302,12 +286,9 @@ def _rich_stderr():
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-_CLEAN_JSON = ('    {\n      "path": %s,\n      "changed": false,\n      "findings": [],\n'
-               '      "build_requirements": [],\n      "written": false\n    }')
-
-
-def _plain_terminal(console) -> bool:
-    return not console.is_terminal and not os.environ.get("FORCE_COLOR")
+# The JSON entry of a clean Dockerfile (most files), with %s for its path: file_json's own.
+_CLEAN_JSON = "    " + dumps_indented(file_json(FileReport("", result=CLEAN)), "    ").replace(
+    '"path": ""', '"path": %s', 1)
 
 
 def run(mode: str, paths, fmt: str, settings, excludes: tuple[str, ...], stdin_filename: str,
@@ -354,7 +335,7 @@ def run(mode: str, paths, fmt: str, settings, excludes: tuple[str, ...], stdin_f
         """Stream one file's report lines."""
         if fmt == "text":
             if fr.result is not None and (fr.result.findings or fr.result.notes):
-                if _plain_terminal(text_console):
+                if isinstance(text_console, PlainConsole):  # a log: the lines directly
                     out = text_console.file
                     for f in fr.result.findings:
                         tail = " [fixable]" if f.fixable and mode == "check" else ""

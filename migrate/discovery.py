@@ -89,6 +89,21 @@ def _skipped(rel: str, excludes: tuple[str, ...]) -> bool:
     return _excluded(rel, excludes)
 
 
+def prefetch_git(folders: list[str]) -> None:
+    """Ask git about many repositories at once (top level, file listing: two `git` processes
+    each, which threads can wait for together); `iter_files` then finds the answers cached."""
+    if len(folders) < 4:
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    def ask(folder: str) -> None:
+        git_root(os.path.realpath(folder))
+        _git_listing(os.path.abspath(folder))
+
+    with ThreadPoolExecutor(max_workers=min(8, len(folders))) as pool:
+        list(pool.map(ask, folders))
+
+
 def clear_caches() -> None:
     """Forget git answers (each run starts afresh: a long-lived process may see repositories change)."""
     git_root.cache_clear()

@@ -208,11 +208,11 @@ def process(task: Task, job: Job, raw: bytes | None = None) -> Outcome:
     except FileError as exc:
         out.error, out.error_line = exc.message, exc.line
         return out
-    # migrate_source runs the prefilter (skip.can_skip) first: files no rule can touch are not parsed.
+    # The prefilter first: files no rule can touch are not parsed (and get no context reader).
     ctx_path = task.path if task.path != "-" else "."
     try:
         if can_skip(text, job.settings):
-            result = Result(text, text)  # no rule can fire and it parses: no context reader needed either
+            result = Result(text, text)
         else:
             result = migrate_source(text, replace(job.settings, read_context=context_reader(ctx_path)),
                                     task.shown, prefiltered=True)
