@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 from ruamel.yaml import YAML
+
+from checkout import copy_package
 
 ROOT = Path(__file__).resolve().parents[1]
 ACTION = YAML(typ="safe").load((ROOT / "action.yml").read_text(encoding="utf-8"))
@@ -139,12 +140,7 @@ def run_action(workspace: Path, tmp: Path, action_path: Path, inputs: dict | Non
 def action_checkout(tmp_path_factory) -> Path:
     """What the runner checks out for `uses: OWNER/dockerfile-migrate@REF`."""
     dest = tmp_path_factory.mktemp("action-checkout")
-    for name in PACKAGE_FILES:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        else:
-            shutil.copy2(src, dest / name)
+    copy_package(dest, PACKAGE_FILES)
     return dest
 
 

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from checkout import copy_package
+
 ROOT = Path(__file__).resolve().parents[1]
 LEAKY = "FROM alpine:3.20\nARG NPM_TOKEN\nRUN npm ci\n"
 FIXED = "# syntax=docker/dockerfile:1\nFROM alpine:3.20\nRUN --mount=type=secret,id=NPM_TOKEN,env=NPM_TOKEN,required npm ci\n"
@@ -59,12 +61,7 @@ def hook_repo(tmp_path_factory) -> tuple[Path, str]:
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
     snap = tmp_path_factory.mktemp("hook-repo")
-    for name in PACKAGE_FILES:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, snap / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        else:
-            shutil.copy2(src, snap / name)
+    copy_package(snap, PACKAGE_FILES)
     git(snap, "init", "-q")
     git(snap, "add", "-A")
     git(snap, "commit", "-q", "-m", "snapshot")
