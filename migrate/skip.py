@@ -11,7 +11,7 @@ from .syntax.prescan import joins_keep_words_apart, logical_view, may_raise
 # ones before dear ones; the word-gated rules last (their words are looked for once, together).
 # A rule not listed goes first.
 _BY_COST = ("DM104", "DM101", "DM102", "DM103", "DM301", "DM302", "DM303", "DM201", "DM202")
-_enabled_memo: list = [None, ()]  # settings object, its enabled rules with their required words
+_enabled_memo: list = [None, ()]  # what decides them (see _enabled), the enabled rules with their required words
 
 
 def can_skip(text: str, settings: Settings = DEFAULT_SETTINGS) -> bool:
@@ -57,8 +57,11 @@ def _may_fire(text: str, settings: Settings):
 
 
 def _enabled(settings: Settings) -> tuple:
-    if _enabled_memo[0] is not settings:
+    # Which rules are enabled depends on select/ignore, their required words on whether the build
+    # context is readable: not on the settings object, which the shell makes anew per file.
+    key = (settings.select, settings.ignore, settings.read_context is None)
+    if _enabled_memo[0] != key:
         rules = sorted((r for r in ALL_RULES if settings.enabled(r.code)),
                        key=lambda r: _BY_COST.index(r.code) if r.code in _BY_COST else -1)
-        _enabled_memo[:] = [settings, tuple((r, required_words(r.code, settings)) for r in rules)]
+        _enabled_memo[:] = [key, tuple((r, required_words(r.code, settings)) for r in rules)]
     return _enabled_memo[1]
