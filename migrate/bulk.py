@@ -143,6 +143,37 @@ def plan(paths: list[str], excludes: tuple[str, ...]) -> list[Group]:
         if g.files or g.callers or not subs:
             out.append(g)
         out.extend(subs.values())
+    for g in out:
+        g.files = resolve_links(g.files, g.root, {p for p in g.args if not os.path.isdir(p)})
+    return out
+
+
+def resolve_links(files: list[str], root: str, named: set[str]) -> list[str]:
+    """``files`` with each symlink that leads to a regular file inside ``root`` taken as that file
+    (a patch or diff under the link's path would not `git apply`: git stores the link, not the
+    text), and dropped when its target is in ``files`` too (one file, checked and written once).
+    A file ``named`` on the command line outside a git work tree keeps the link's own policy
+    (`files.read_bytes`), as do links that leave ``root`` or lead nowhere."""
+    links = [f for f in files if f != "-" and os.path.islink(f)]
+    if not links:
+        return files
+    in_git = git_root(root) == root
+    present = {os.path.realpath(f) for f in files if f != "-" and not os.path.islink(f)}
+    taken: dict[str, str] = {}
+    for f in links:
+        if f in named and not in_git:
+            continue
+        real = os.path.realpath(f)
+        if _in_root(real, root) is not None and os.path.isfile(real):
+            taken[f] = real
+    out: list[str] = []
+    for f in files:
+        real = taken.get(f)
+        if real is None:
+            out.append(f)
+        elif real not in present:
+            present.add(real)
+            out.append(real)
     return out
 
 

@@ -169,6 +169,45 @@ def test_patch_dir_one_patch_per_repository_applies_with_git(tmp_path):
     assert rows["repos/a"][-1].endswith("a.patch") and rows["repos/b"][-1] == "-"
 
 
+@pytest.mark.parametrize("in_git", [True, False])
+def test_symlinked_dockerfiles_are_checked_as_their_target_and_patches_apply(tmp_path, in_git):
+    files = {"Dockerfile": LEAKY, "build/prod.Dockerfile": LEAKY_SSH}
+    repo = make_repo(tmp_path / "r", files, commit=False) if in_git else tmp_path / "r"
+    if not in_git:
+        for rel, text in files.items():
+            (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+            (repo / rel).write_text(text)
+    (repo / "docker").mkdir()
+    os.symlink("../Dockerfile", repo / "docker" / "Dockerfile")  # its target is in the run too
+    # A target only the link leads to (discovery does not take a .txt file).
+    (repo / "build" / "prod.Dockerfile").rename(repo / "build" / "prod.txt")
+    os.symlink("../build/prod.txt", repo / "docker" / "Dockerfile.prod")
+    if in_git:
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", "init")
+    out = tmp_path / "patches"
+    r = cli(["diff", "--format", "json", "--patch-dir", str(out), "."], cwd=repo)
+    assert r.exit_code == 1, r.output
+    data = json.loads(r.stdout[r.stdout.index("{\n"):])
+    # The linked Dockerfile once, under its own path; the other link under its target's path.
+    assert sorted(f["path"] for f in data["files"]) == ["Dockerfile", "build/prod.txt"]
+    assert all(f["changed"] and not f.get("error") for f in data["files"])
+    assert data["summary"]["files"] == 2
+    [patch_file] = os.listdir(out)
+    patch = (out / patch_file).read_text()
+    assert patch.count("diff --git") == 2 and "a/docker/" not in patch
+    if in_git:
+        git(repo, "apply", "--check", str(out / patch_file))
+        git(repo, "apply", str(out / patch_file))
+    else:
+        assert cli(["fix", "."], cwd=repo).exit_code == 0
+    # The links are still links, and the files they lead to are migrated.
+    assert os.readlink(repo / "docker" / "Dockerfile") == "../Dockerfile"
+    assert os.readlink(repo / "docker" / "Dockerfile.prod") == "../build/prod.txt"
+    assert (repo / "Dockerfile").read_text() == FIXED
+    assert cli(["check", "."], cwd=repo).exit_code == 0
+
+
 def test_shard_splits_the_path_list_deterministically():
     paths = [f"repo{i:02d}" for i in range(11)]
     shards = [bulk.select_shard(paths, (k, 3)) for k in (1, 2, 3)]

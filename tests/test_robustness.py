@@ -235,8 +235,10 @@ def test_check_and_diff_touch_nothing(runs):
     assert s["diff"] == s["before"]
     diff = runs["res"]["diff"].stdout
     for name, _d, _s, _err, fixed in CASES:
-        shown = "link-in/Dockerfile" if name == "link-in" else f"{name}/Dockerfile"
+        shown = "link-in/real.Dockerfile" if name == "link-in" else f"{name}/Dockerfile"
         assert (f"+++ b/{shown}" in diff) == (fixed or name in WRITE_ERRORS), name
+    # A symlink whose target the run also checks: one diff, under the target's path.
+    assert diff.count("+++ b/link-in/") == 1
 
 
 def test_fix_rewrites_only_what_it_may(runs):
@@ -280,7 +282,7 @@ def _produced(runs, name: str, err, fixed: bool) -> str:
     if mode_errors["fix"]:
         return f"findings reported; `fix`: `{mode_errors['fix'][0]}`, file untouched"
     if name == "link-in":
-        return "processed; `fix` writes the target, the link stays a link"
+        return "checked once, as its target (a diff under the link's path would not `git apply`); `fix` writes the target, the link stays a link"
     if name == "dir":
         return "walked as a folder (nothing to report)"
     if fixed:
