@@ -208,14 +208,16 @@ def process(task: Task, job: Job, raw: bytes | None = None) -> Outcome:
     except FileError as exc:
         out.error, out.error_line = exc.message, exc.line
         return out
-    # The prefilter first: files no rule can touch are not parsed (and get no context reader).
+    # The prefilter first: files no rule can touch are not parsed. It is asked with the build
+    # context readable, as the rules are: DM201 finds `COPY . .` of a context holding `.npmrc`
+    # in a text with no credential word (the reader lists a folder only when a probe needs it).
     ctx_path = task.path if task.path != "-" else "."
     try:
-        if can_skip(text, job.settings):
+        settings = replace(job.settings, read_context=context_reader(ctx_path))
+        if can_skip(text, settings):
             result = Result(text, text)
         else:
-            result = migrate_source(text, replace(job.settings, read_context=context_reader(ctx_path)),
-                                    task.shown, prefiltered=True)
+            result = migrate_source(text, settings, task.shown, prefiltered=True)
         if task.want_needs and task.path != "-" and result.error is None:
             from .callers import Needs
 
