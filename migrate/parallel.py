@@ -109,13 +109,26 @@ def _listing(root: str) -> frozenset[str] | None:
     return names
 
 
+# Real paths of the folders Dockerfiles sit in (many share one), bounded like _LISTINGS.
+_REAL_FOLDERS: dict[str, str] = {}
+
+
+def _real_folder(folder: str) -> str:
+    real = _REAL_FOLDERS.get(folder)
+    if real is None:
+        if len(_REAL_FOLDERS) >= 4096:
+            _REAL_FOLDERS.clear()
+        real = _REAL_FOLDERS[folder] = os.path.realpath(folder)
+    return real
+
+
 def context_reader(dockerfile_path: str):
     """Read-only access to files of the build context (the Dockerfile's folder)."""
     where: list = []  # root, prefix, names: worked out on the first probe (most files never probe)
 
     def context():
         if not where:
-            root = os.path.realpath(os.path.dirname(os.path.abspath(dockerfile_path)))
+            root = _real_folder(os.path.dirname(os.path.abspath(dockerfile_path)))
             where.extend((root, root + os.sep, _listing(root)))
         return where
 
@@ -196,6 +209,15 @@ def read_bytes(path: str) -> bytes:
         os.close(fd)
 
 
+def _with_reader(settings: Settings, reader) -> Settings:
+    """``replace(settings, read_context=reader)`` without re-running the dataclass machinery
+    (once per file)."""
+    clone = object.__new__(Settings)
+    clone.__dict__.update(settings.__dict__)
+    clone.__dict__["read_context"] = reader
+    return clone
+
+
 def process(task: Task, job: Job, raw: bytes | None = None) -> Outcome:
     """Read, migrate, diff and (fix mode) write one Dockerfile. Never raises on user input."""
     from .diffing import unified_diff
@@ -213,7 +235,7 @@ def process(task: Task, job: Job, raw: bytes | None = None) -> Outcome:
     # in a text with no credential word (the reader lists a folder only when a probe needs it).
     ctx_path = task.path if task.path != "-" else "."
     try:
-        settings = replace(job.settings, read_context=context_reader(ctx_path))
+        settings = _with_reader(job.settings, context_reader(ctx_path))
         if can_skip(text, settings):
             result = Result(text, text)
         else:

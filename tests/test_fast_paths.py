@@ -77,3 +77,21 @@ def test_context_listing_is_reused_only_while_the_folder_is_unchanged(tmp_path):
     (ctx / ".npmrc").unlink()
     os.utime(ctx, ns=(old + 1, old + 1))
     assert context_reader(str(ctx / "c.Dockerfile"))(".npmrc") is None
+
+
+def test_settings_with_a_reader_equals_dataclasses_replace():
+    from dataclasses import fields, replace
+
+    from migrate.parallel import _with_reader
+    from migrate.settings import Settings
+
+    base = Settings(select=frozenset({"DM1"}), ignore=frozenset({"DM104"}), frontend="legacy",
+                    runtime_names=("X",), max_passes=3)
+
+    def reader(rel):
+        return None
+
+    fast, slow = _with_reader(base, reader), replace(base, read_context=reader)
+    assert all(getattr(fast, f.name) == getattr(slow, f.name) for f in fields(Settings))
+    assert fast.read_context is reader and base.read_context is None
+    assert fast == slow and hash(fast) == hash(slow) and type(fast) is Settings
