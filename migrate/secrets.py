@@ -79,6 +79,7 @@ __all__ = [
     "CredentialLiteral",
     "find_credential_literals",
     "mask_value",
+    "shows_as_masked",
     "has_url_credentials",
     "url_credential_refs",
     "split_words",
@@ -695,6 +696,15 @@ def find_credential_literals(text: str, policy: SecretPolicy = DEFAULT_POLICY,
                 add(m.start(), m.end(), kind, mask_value(m.group(0)))
     found.sort(key=lambda c: (c.start, c.end))
     return found
+
+
+def shows_as_masked(value: str) -> bool:
+    """``mask_value(value) == value``, masking only when it can be: for a value without ``$`` (a
+    reference is kept) and without a URL, every mask holds ``****`` (a token pattern's body there
+    is never ``****``), so a value without ``****`` is not its mask."""
+    if value and "****" not in value and "$" not in value and not ("://" in value and "@" in value):
+        return False
+    return mask_value(value) == value
 
 
 def mask_value(value: str) -> str:

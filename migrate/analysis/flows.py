@@ -15,7 +15,7 @@ from ..secrets import NameVerdict, classify_name
 from ..settings import Settings
 from ..syntax import Dockerfile, Instruction, Stage, Word, name_value_pairs
 from ..syntax.words import unquote_shell_word
-from .shell import instruction_references, references, run_observes
+from .shell import instruction_references, observes_unnamed, references, run_observes
 from .ssh import ssh_key_vars_migrated_by_dm302
 from .stagefs import descendants, is_final_lineage
 
@@ -89,7 +89,6 @@ def literal_value(raw: str | None) -> str | None:
 
 def analyse(df: Dockerfile, settings: Settings) -> list[SecretFlow]:
     policy = settings.secret_policy
-    runtime_names = RUNTIME_NAMES | set(settings.runtime_names)
     globals_: dict[str, Declaration] = {}
     for instr in df.global_instructions:
         if instr.cmd == "ARG":
@@ -100,6 +99,7 @@ def analyse(df: Dockerfile, settings: Settings) -> list[SecretFlow]:
     redeclared: dict[str, int] = {}
     for stage in df.stages:
         body = stage.instructions[1:]
+        stage_flows = len(flows)  # flows from here on are this stage's
         for pos, instr in enumerate(body):
             cmd = instr.cmd
             if cmd not in ("ARG", "ENV"):
@@ -132,9 +132,9 @@ def analyse(df: Dockerfile, settings: Settings) -> list[SecretFlow]:
                     if src is None and value is not None and "$" in value:
                         flow.blockers.append((instr, f"its value is built from other variables ({instr.cmd} line {instr.start_line})"))
                     flows.append(flow)
-        for flow in flows:
-            if flow.stage == stage.index and not flow.consumers and not flow.blockers:
-                _consumers(df, stage, flow, runtime_names)
+        for flow in flows[stage_flows:]:
+            if not flow.consumers and not flow.blockers:
+                _consumers(df, stage, body, flow, settings.runtime_names)
 
     for flow in flows:
         if flow.global_arg is not None:
@@ -184,8 +184,9 @@ def _position(body: list[Instruction], instr: Instruction) -> int:
     raise ValueError(instr)
 
 
-def _consumers(df: Dockerfile, stage: Stage, flow: SecretFlow, runtime_names) -> None:
-    body = stage.instructions[1:]
+def _consumers(df: Dockerfile, stage: Stage, body: list[Instruction], flow: SecretFlow,
+               extra_runtime_names: tuple[str, ...]) -> None:
+    """Fill ``flow``'s consumers, blockers and runtime facts. ``body``: ``stage``'s instructions after FROM."""
     start_instr = (flow.arg or flow.env).instr  # type: ignore[union-attr]
     start = _position(body, start_instr) + 1
     env_instr = flow.env.instr if flow.env else None
@@ -214,25 +215,43 @@ def _consumers(df: Dockerfile, stage: Stage, flow: SecretFlow, runtime_names) ->
             if instr is env_instr:
                 continue
             cmd = instr.cmd
-            mount_flags = instr.flag_values("mount") if cmd == "RUN" else ()
-            for var in variables:
-                if cmd == "RUN":
+            # Per instruction, then per variable: the same appends in the same order as per variable
+            # within each instruction. An instruction without a `$` references no variable, and only a
+            # RUN can observe one without naming it.
+            if cmd == "RUN":
+                # A flag value without a `$` references nothing.
+                mount_flags = (instr.flag_values("mount") if any("$" in f.text for f in instr.flags) else ())
+                named = _mentions_dollar(instr)
+                for var in variables:
                     if mount_flags and any(references(v, var) for v in mount_flags):
                         flow.blockers.append((instr, f"RUN --mount at line {instr.start_line} uses it"))
-                    elif run_observes(instr, var):
+                    elif run_observes(instr, var) if named else observes_unnamed(instr):
                         flow.consumers.append((instr, var))
-                elif cmd == "ONBUILD":
+            elif not _mentions_dollar(instr):
+                continue
+            elif cmd == "ONBUILD":
+                for var in variables:
                     if instruction_references(instr, var):
                         flow.blockers.append((instr, f"ONBUILD at line {instr.start_line} uses it"))
-                elif cmd in RUNTIME_READERS:
-                    if flow.env is not None and var == flow.env_name and instruction_references(instr, var):
-                        flow.runtime_reason = f"{instr.cmd} at line {instr.start_line} reads ${var}"
-                elif cmd in EXPANDING and instruction_references(instr, var):
-                    flow.blockers.append((instr, f"{instr.cmd} at line {instr.start_line} uses it"))
+            elif cmd in RUNTIME_READERS:
+                if flow.env is not None:
+                    for var in variables:
+                        if var == flow.env_name and instruction_references(instr, var):
+                            flow.runtime_reason = f"{instr.cmd} at line {instr.start_line} reads ${var}"
+            elif cmd in EXPANDING:
+                for var in variables:
+                    if instruction_references(instr, var):
+                        flow.blockers.append((instr, f"{instr.cmd} at line {instr.start_line} uses it"))
 
     if flow.env is not None and flow.in_final_image and flow.runtime_reason is None:
         env_name = flow.env_name or flow.name
-        if env_name.upper() in runtime_names:
+        upper = env_name.upper()
+        if upper in RUNTIME_NAMES or upper in extra_runtime_names:
             flow.runtime_reason = f"{env_name} is a setting the container reads when it starts"
         elif not any(var == env_name for _, var in flow.consumers) and not flow.blockers:
             flow.runtime_reason = f"no build step reads {env_name}, so it is there for the running container"
+
+
+def _mentions_dollar(instr: Instruction) -> bool:
+    """False when ``instruction_references`` is False for every name (each needs a `$`)."""
+    return "$" in instr.logical or bool(instr.heredocs) and any("$" in h.content for h in instr.heredocs)

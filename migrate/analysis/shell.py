@@ -32,6 +32,7 @@ ENV_BLIND_PROGRAMS = frozenset(
 
 _SPLIT = re.compile(r"&&|\|\||[;|&\n]")
 _UNCERTAIN = re.compile(r"\$\(|`|^\s*[({]|<\(|>\(")
+_UNCERTAIN_INSIDE = re.compile(r"\$\(|`|<\(|>\(")  # _UNCERTAIN but its segment-start part
 _SHELL_KEYWORDS = frozenset("if then else elif fi for while until do done case esac function select".split())
 _ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _SHELL_SHEBANG = re.compile(r"#!\s*/(usr/)?bin/(env\s+)?(ba|da)?sh\b")
@@ -46,7 +47,8 @@ def _var_regex(name: str) -> re.Pattern:
 
 def references(text: str, name: str) -> bool:
     """True if ``text`` mentions ``$name`` / ``${name...}``."""
-    return "$" in text and _var_regex(name).search(text) is not None
+    # The pattern matches ``name`` literally: a text without it (or without a `$`) cannot match.
+    return "$" in text and name in text and _var_regex(name).search(text) is not None
 
 
 def instruction_references(instr: Instruction, name: str) -> bool:
@@ -56,11 +58,13 @@ def instruction_references(instr: Instruction, name: str) -> bool:
 
 
 def _commands_env_blind(script: str) -> bool:
+    # Without _UNCERTAIN_INSIDE's text anywhere, a segment is uncertain only when it starts with ( or {.
+    inside = _UNCERTAIN_INSIDE.search(script) is not None
     for segment in _SPLIT.split(script):
         seg = segment.strip()
-        if not seg or seg.startswith("#"):
+        if not seg or seg[0] == "#":
             continue
-        if _UNCERTAIN.search(seg):
+        if seg[0] in "({" or inside and _UNCERTAIN.search(seg):
             return False
         words = seg.split()
         while words and _ASSIGN.match(words[0]):
@@ -75,8 +79,11 @@ def _commands_env_blind(script: str) -> bool:
 
 def run_observes(instr: Instruction, name: str) -> bool:
     """Could this RUN see environment variable ``name`` if it were set?"""
-    if instruction_references(instr, name):
-        return True
+    return instruction_references(instr, name) or observes_unnamed(instr)
+
+
+def observes_unnamed(instr: Instruction) -> bool:
+    """Could this RUN see an environment variable it does not mention? (the same for every name)"""
     if instr.json:
         args = instr.json_args or []
         return not args or args[0].rsplit("/", 1)[-1] not in ENV_BLIND_PROGRAMS
@@ -97,5 +104,6 @@ def _script_env_blind(instr: Instruction) -> bool:
         if body.startswith("#!") and not _SHELL_SHEBANG.match(body):
             return False
         script = script + "\n" + body
-    script = _HEREDOC_OP.sub(" ", script)
+    if "<<" in script:  # (the heredoc operator pattern needs one)
+        script = _HEREDOC_OP.sub(" ", script)
     return _commands_env_blind(script)

@@ -26,7 +26,7 @@ import bisect
 import re
 
 from ..analysis.flows import analyse, literal_value
-from ..secrets import classify_name, find_credential_literals, mask_value
+from ..secrets import classify_name, find_credential_literals, shows_as_masked
 from ..prefilter import may_assign_secret, may_hold_literal, view_may_hold_literal
 from ..syntax.prescan import joins_keep_words_apart
 from .base import Rule, RuleContext
@@ -93,12 +93,12 @@ class CredentialLiteral(Rule):
         out = []
         policy = ctx.settings.secret_policy
         for instr in ctx.df.instructions:
-            if instr.cmd != "RUN" or "=" not in instr.args:
+            if instr.cmd != "RUN" or instr.logical.find("=", instr.args_offset) < 0:
                 continue
             for m in _ASSIGNMENT.finditer(instr.logical, instr.args_offset):
                 name, raw = m.group(1), m.group(2)
                 value = literal_value(raw)
-                if value is None or mask_value(value) == value or classify_name(name, value, policy) is None:
+                if value is None or shows_as_masked(value) or classify_name(name, value, policy) is None:
                     continue
                 out.append((instr, name, instr.source_offset(m.start(1))))
         return out

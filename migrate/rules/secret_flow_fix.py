@@ -29,8 +29,7 @@ def legacy_prefix(secret_id: str, env: str) -> str:
 
 
 def lines_list(instrs: list[Instruction]) -> str:
-    lines = sorted({i.start_line for i in instrs})
-    return ", ".join(str(n) for n in lines)
+    return ", ".join(map(str, sorted({i.start_line for i in instrs})))
 
 
 def literal_note(flow: SecretFlow) -> str:
@@ -60,7 +59,7 @@ def build_fix(ctx: RuleContext, flow: SecretFlow) -> tuple[Fix | None, str]:
     by_run: dict[int, list[str]] = {}
     runs: dict[int, Instruction] = {}
     for run, var in flow.consumers:
-        if has_secret_mount(run, flow.name, None if legacy else var):
+        if run.flags and has_secret_mount(run, flow.name, None if legacy else var):  # (no flags: no mount)
             continue
         by_run.setdefault(id(run), []).append(var)
         runs[id(run)] = run
