@@ -78,6 +78,7 @@ __all__ = [
     "is_secret_name",
     "CredentialLiteral",
     "find_credential_literals",
+    "scan_credential_literals",
     "mask_value",
     "shows_as_masked",
     "has_url_credentials",
@@ -109,6 +110,20 @@ class SecretPolicy:
         object.__setattr__(self, "extra_value_patterns",
                            tuple((str(k), str(r)) for k, r in self.extra_value_patterns))
         object.__setattr__(self, "ignore_value_kinds", tuple(self.ignore_value_kinds))
+
+    def __hash__(self) -> int:
+        # The verdict caches hash the policy on every lookup: the hash of its fields (as a frozen
+        # dataclass has it), computed once.
+        try:
+            return self._hash  # type: ignore[attr-defined]
+        except AttributeError:
+            h = hash((self.extra_names, self.ignore_names, self.extra_value_patterns, self.ignore_value_kinds))
+            object.__setattr__(self, "_hash", h)
+            return h
+
+    def __getstate__(self) -> dict:
+        # Another process hashes strings differently: a pickle carries the fields only.
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
 
 
 DEFAULT_POLICY = SecretPolicy()
@@ -610,6 +625,8 @@ _CONTEXT_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
     ("npmrc-password", re.compile(
         r"(?<=:)_password[\"']?(?:\s*=\s*|\s+)[\"']?(?P<v>[^\s\"'\\;&|)]+)"), (":_password",)),
 )
+_TOKEN_TRIGGERS = frozenset(t for _, _, ts in _TOKEN_PATTERNS for t in ts)
+_CONTEXT_TRIGGERS = frozenset(t for _, _, ts in _CONTEXT_PATTERNS for t in ts)
 _TRIGGERS = tuple(dict.fromkeys(
     [t for _, _, ts in _TOKEN_PATTERNS for t in ts] + [t for _, _, ts in _CONTEXT_PATTERNS for t in ts]
     + ["-----BEGIN", "://"]
@@ -646,10 +663,27 @@ def triggers_in(text: str) -> frozenset[str]:
     return frozenset([t for key, group in _TRIGGER_GROUPS if key in text for t in group if t in text])
 
 
+_LAST_LITERALS: list = [None, None, None, ()]  # text, policy, among, answer (the text is held: its id stays unique)
+
+
 def find_credential_literals(text: str, policy: SecretPolicy = DEFAULT_POLICY,
                              among: frozenset[str] | None = None) -> list[CredentialLiteral]:
     """Literal credentials in ``text`` (a Dockerfile, a RUN line, a value), in text order.
-    ``among``: triggers the caller knows ``text`` holds no others of (see triggers_in)."""
+    ``among``: triggers the caller knows ``text`` holds no others of (see triggers_in).
+    The answer for the last text *object* is remembered: the prefilter and DM103 ask about the same
+    file (another file is another object, so nothing is answered from a content cache)."""
+    last = _LAST_LITERALS
+    if text is last[0] and policy is last[1] and among is last[2]:
+        return list(last[3])
+    found = scan_credential_literals(text, policy, among)
+    last[:] = [text, policy, among, tuple(found)]
+    return found
+
+
+def scan_credential_literals(text: str, policy: SecretPolicy = DEFAULT_POLICY,
+                             among: frozenset[str] | None = None) -> list[CredentialLiteral]:
+    """find_credential_literals without its memo: for a value asked about once, which would
+    otherwise push out the file the memo holds."""
     if not text:
         return []
     extra, ignored = _compiled_values(policy) if policy is not DEFAULT_POLICY else ((), frozenset())
@@ -666,7 +700,8 @@ def find_credential_literals(text: str, policy: SecretPolicy = DEFAULT_POLICY,
                 return  # an earlier (more specific) pattern already covers it
         found.append(CredentialLiteral(start, end, kind, masked))
 
-    for kind, rx, triggers in _TOKEN_PATTERNS:
+    # (A text without any token trigger skips every token pattern: most hold only `://`.)
+    for kind, rx, triggers in _TOKEN_PATTERNS if not present.isdisjoint(_TOKEN_TRIGGERS) else ():
         if present.isdisjoint(triggers):
             continue
         for m in rx.finditer(text):
@@ -678,7 +713,7 @@ def find_credential_literals(text: str, policy: SecretPolicy = DEFAULT_POLICY,
             e = text.find(end_marker, m.end(), m.end() + 20000)
             end = e + len(end_marker) if e >= 0 else m.end()
             add(m.start(), end, "pem-private-key", m.group(0) + "****")
-    for kind, rx, triggers in _CONTEXT_PATTERNS:
+    for kind, rx, triggers in _CONTEXT_PATTERNS if not present.isdisjoint(_CONTEXT_TRIGGERS) else ():
         if present.isdisjoint(triggers):
             continue
         for m in rx.finditer(text):

@@ -106,3 +106,51 @@ def test_shows_as_masked_equals_comparing_with_the_mask():
     values += ["".join(rnd.choice(alphabet) for _ in range(rnd.randrange(0, 24))) for _ in range(3000)]
     for value in values:
         assert shows_as_masked(value) == (mask_value(value) == value), value
+
+
+def test_policy_hash_is_the_fields_hash_and_stays_out_of_pickles():
+    import pickle
+
+    from migrate.secrets import DEFAULT_POLICY, SecretPolicy, _classify, classify_name
+
+    policy = SecretPolicy(extra_names=["ACME_.*"], ignore_value_kinds=["jwt"])
+    fields = (policy.extra_names, policy.ignore_names, policy.extra_value_patterns, policy.ignore_value_kinds)
+    assert hash(policy) == hash(fields) == hash(SecretPolicy(extra_names=("ACME_.*",), ignore_value_kinds=("jwt",)))
+    assert hash(DEFAULT_POLICY) == hash(((), (), (), ()))
+    copy = pickle.loads(pickle.dumps(policy))
+    assert "_hash" not in copy.__dict__ and copy == policy and hash(copy) == hash(policy)
+    assert classify_name("ACME_THING", None, policy).kind == "custom"
+    before = _classify.cache_info().hits
+    assert classify_name("ACME_THING", None, copy).kind == "custom"  # an equal policy finds the verdict
+    assert _classify.cache_info().hits == before + 1
+
+
+def test_literal_memo_answers_as_a_fresh_scan():
+    from migrate import secrets
+    from migrate.secrets import SecretPolicy, find_credential_literals, scan_credential_literals
+
+    text = "FROM a\nRUN curl https://user:hunter2pass@example.com/x && echo ghp_aB3dE5gH7jK9mN1pQ2rS4tU6vW8xY0zA1bC2\n"
+    first = find_credential_literals(text)
+    assert first == scan_credential_literals(text) and first
+    first.clear()  # a caller's list is its own
+    assert find_credential_literals(text) == scan_credential_literals(text)
+    custom = SecretPolicy(ignore_value_kinds=("github-token",))
+    assert [c.kind for c in find_credential_literals(text, custom)] == ["url-userinfo"]
+    assert len(find_credential_literals(text)) == 2
+    same_content = "".join(list(text))  # another object: answered by a scan, never from content
+    assert same_content is not text and secrets._LAST_LITERALS[0] is text
+    assert find_credential_literals(same_content) == scan_credential_literals(text)
+    assert secrets._LAST_LITERALS[0] is same_content
+
+
+def test_token_and_context_patterns_skipped_only_without_their_triggers(monkeypatch):
+    from migrate import secrets
+
+    texts = TEXTS[:300] + ["x ghp_" + "b" * 36 + " aws_secret_access_key=" + "A" * 40, "//r/:_authToken=abc123",
+                           "https://u:p@h AKIAABCDEFGHIJKLMNOP", "eyJabcdefghij.eyJabcdefghij.sig"]
+    fast = [secrets.scan_credential_literals(t) for t in texts]
+    everything = frozenset(secrets._TRIGGERS)
+    monkeypatch.setattr(secrets, "_TOKEN_TRIGGERS", everything)
+    monkeypatch.setattr(secrets, "_CONTEXT_TRIGGERS", everything)
+    assert fast == [secrets.scan_credential_literals(t) for t in texts]
+    assert any(fast)

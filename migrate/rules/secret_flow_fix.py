@@ -6,7 +6,7 @@ from ..analysis.flows import SecretFlow
 from ..edits import add_run_flag, has_secret_mount, remove_instruction, remove_pair
 from ..fix import BuildRequirement, Edit, Fix
 from ..frontend import can_satisfy
-from ..secrets import find_credential_literals
+from ..secrets import scan_credential_literals
 from ..syntax import Dockerfile, Instruction
 from .base import RuleContext
 
@@ -35,7 +35,7 @@ def lines_list(instrs: list[Instruction]) -> str:
 def literal_note(flow: SecretFlow) -> str:
     if flow.literal is None:
         return ""
-    kinds = sorted({c.kind for c in find_credential_literals(flow.literal)})
+    kinds = sorted({c.kind for c in scan_credential_literals(flow.literal)})  # (keeps the file's memo)
     what = f" (looks like a {kinds[0]})" if kinds else ""
     return f"; its literal value{what} is committed to the repository: rotate it"
 
