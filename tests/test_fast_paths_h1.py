@@ -154,3 +154,14 @@ def test_token_and_context_patterns_skipped_only_without_their_triggers(monkeypa
     monkeypatch.setattr(secrets, "_CONTEXT_TRIGGERS", everything)
     assert fast == [secrets.scan_credential_literals(t) for t in texts]
     assert any(fast)
+
+
+def test_global_instructions_are_the_leading_ones():
+    for df in _parsed():
+        leading = []
+        for instr in df.instructions:
+            if instr.stage != -1:
+                break
+            leading.append(instr)
+        assert leading == df.global_instructions
+        assert all(instr.stage >= 0 for instr in df.instructions[len(leading):])

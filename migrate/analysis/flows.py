@@ -15,7 +15,7 @@ from ..secrets import NameVerdict, classify_name
 from ..settings import Settings
 from ..syntax import Dockerfile, Instruction, Stage, Word, name_value_pairs
 from ..syntax.words import unquote_shell_word
-from .shell import instruction_references, observes_unnamed, references, run_observes
+from .shell import instruction_references, observes_unnamed, references
 from .ssh import ssh_key_vars_migrated_by_dm302
 from .stagefs import descendants, is_final_lineage
 
@@ -90,7 +90,9 @@ def literal_value(raw: str | None) -> str | None:
 def analyse(df: Dockerfile, settings: Settings) -> list[SecretFlow]:
     policy = settings.secret_policy
     globals_: dict[str, Declaration] = {}
-    for instr in df.global_instructions:
+    for instr in df.instructions:  # df.global_instructions without a walk past them:
+        if instr.stage != -1:
+            break  # the parser numbers every instruction from the first FROM on
         if instr.cmd == "ARG":
             for name, value, word in name_value_pairs(instr, df.escape):
                 globals_[name] = Declaration(instr, word, name, value)
@@ -216,18 +218,19 @@ def _consumers(df: Dockerfile, stage: Stage, body: list[Instruction], flow: Secr
                 continue
             cmd = instr.cmd
             # Per instruction, then per variable: the same appends in the same order as per variable
-            # within each instruction. An instruction without a `$` references no variable, and only a
-            # RUN can observe one without naming it.
+            # within each instruction. An instruction without a `$` references no variable (so a RUN
+            # observes one only as any RUN does: run_observes split in two).
+            named = _mentions_dollar(instr)
             if cmd == "RUN":
                 # A flag value without a `$` references nothing.
-                mount_flags = (instr.flag_values("mount") if any("$" in f.text for f in instr.flags) else ())
-                named = _mentions_dollar(instr)
+                mount_flags = (instr.flag_values("mount") if instr.flags and any("$" in f.text for f in instr.flags)
+                               else ())
                 for var in variables:
                     if mount_flags and any(references(v, var) for v in mount_flags):
                         flow.blockers.append((instr, f"RUN --mount at line {instr.start_line} uses it"))
-                    elif run_observes(instr, var) if named else observes_unnamed(instr):
+                    elif (named and instruction_references(instr, var)) or observes_unnamed(instr):
                         flow.consumers.append((instr, var))
-            elif not _mentions_dollar(instr):
+            elif not named:
                 continue
             elif cmd == "ONBUILD":
                 for var in variables:
