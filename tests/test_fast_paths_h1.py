@@ -165,3 +165,17 @@ def test_global_instructions_are_the_leading_ones():
             leading.append(instr)
         assert leading == df.global_instructions
         assert all(instr.stage >= 0 for instr in df.instructions[len(leading):])
+
+
+def test_line_numbers_equal_bisect_over_line_starts():
+    import bisect
+
+    from migrate.rules.dm103_credential_literal import line_numbers
+
+    rnd = random.Random(5)
+    texts = TEXTS[:100] + ["", "\n", "a", "\n\n\na\n", "x\r\ny\rz\n"]
+    for text in texts:
+        starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        offsets = [rnd.randrange(0, len(text) + 1) for _ in range(rnd.randrange(0, 12))] + [0, len(text)]
+        lines = line_numbers(text, offsets)
+        assert lines == {p: bisect.bisect_right(starts, p) for p in offsets}

@@ -22,7 +22,6 @@ Values of secret-named ARG/ENV are reported by DM101/DM102 instead.
 
 from __future__ import annotations
 
-import bisect
 import re
 
 from ..analysis.flows import analyse, literal_value
@@ -64,22 +63,19 @@ class CredentialLiteral(Rule):
             for decl in (flow.arg, flow.env, flow.global_arg):
                 if decl is not None:
                     covered.append((decl.instr.span.start, decl.instr.span.end))
-        line_starts = [0]
-        pos = df.text.find("\n")
-        while pos >= 0:
-            line_starts.append(pos + 1)
-            pos = df.text.find("\n", pos + 1)
+        lines = line_numbers(df.text, [m.start for m in matches] + [max(m.start, m.end - 1) for m in matches]
+                             + [start for _, _, start in assignments])
         for m in matches:
             if any(a <= m.start < b for a, b in covered):
                 continue
-            line = bisect.bisect_right(line_starts, m.start)
-            end_line = bisect.bisect_right(line_starts, max(m.start, m.end - 1))
+            line = lines[m.start]
+            end_line = lines[max(m.start, m.end - 1)]
             message = (f"Literal credential ({m.kind}: {m.masked}) committed in the Dockerfile: rotate it and pass "
                        f"it as a build secret (`RUN --mount=type=secret`) instead.")
             yield self.finding(line, end_line, message, subject=f"{m.kind}:{line}")
-        seen_lines = {bisect.bisect_right(line_starts, m.start) for m in matches}
+        seen_lines = {lines[m.start] for m in matches}
         for instr, name, start in assignments:
-            line = bisect.bisect_right(line_starts, start)
+            line = lines[start]
             if line in seen_lines:
                 continue  # the value itself matched a credential pattern above
             message = (f"Literal value for {name} set in a RUN command: it is committed to the repository and "
@@ -102,3 +98,15 @@ class CredentialLiteral(Rule):
                     continue
                 out.append((instr, name, instr.source_offset(m.start(1))))
         return out
+
+
+def line_numbers(text: str, offsets: list[int]) -> dict[int, int]:
+    """1-based line of each offset (``bisect_right`` over the line starts: one more than the newlines
+    before it), counting only between the offsets asked rather than listing every line start."""
+    out: dict[int, int] = {}
+    line, prev = 1, 0
+    for pos in sorted(set(offsets)):
+        line += text.count("\n", prev, pos)
+        out[pos] = line
+        prev = pos
+    return out
