@@ -663,7 +663,9 @@ def triggers_in(text: str) -> frozenset[str]:
     return frozenset([t for key, group in _TRIGGER_GROUPS if key in text for t in group if t in text])
 
 
-_LAST_LITERALS: list = [None, None, None, ()]  # text, policy, among, answer (the text is held: its id stays unique)
+# (text, policy, among, answer): one tuple, read and replaced whole, so a reader never mixes two
+# entries. The text is held: its id stays unique.
+_LAST_LITERALS: list = [(None, None, None, ())]
 
 
 def find_credential_literals(text: str, policy: SecretPolicy = DEFAULT_POLICY,
@@ -672,11 +674,11 @@ def find_credential_literals(text: str, policy: SecretPolicy = DEFAULT_POLICY,
     ``among``: triggers the caller knows ``text`` holds no others of (see triggers_in).
     The answer for the last text *object* is remembered: the prefilter and DM103 ask about the same
     file (another file is another object, so nothing is answered from a content cache)."""
-    last = _LAST_LITERALS
-    if text is last[0] and policy is last[1] and among is last[2]:
-        return list(last[3])
+    last_text, last_policy, last_among, answer = _LAST_LITERALS[0]
+    if text is last_text and policy is last_policy and among is last_among:
+        return list(answer)
     found = scan_credential_literals(text, policy, among)
-    last[:] = [text, policy, among, tuple(found)]
+    _LAST_LITERALS[0] = (text, policy, among, tuple(found))
     return found
 
 

@@ -138,9 +138,9 @@ def test_literal_memo_answers_as_a_fresh_scan():
     assert [c.kind for c in find_credential_literals(text, custom)] == ["url-userinfo"]
     assert len(find_credential_literals(text)) == 2
     same_content = "".join(list(text))  # another object: answered by a scan, never from content
-    assert same_content is not text and secrets._LAST_LITERALS[0] is text
+    assert same_content is not text and secrets._LAST_LITERALS[0][0] is text
     assert find_credential_literals(same_content) == scan_credential_literals(text)
-    assert secrets._LAST_LITERALS[0] is same_content
+    assert secrets._LAST_LITERALS[0][0] is same_content
 
 
 def test_token_and_context_patterns_skipped_only_without_their_triggers(monkeypatch):
