@@ -35,7 +35,7 @@ from ..edits import add_run_flag, mounts, remove_instruction
 from ..fix import BuildRequirement, Edit
 from ..settings import Settings
 from ..syntax import Dockerfile, Instruction, Stage, name_value_pairs
-from .credential_files import Content, CredentialKind, inspect_content, kind_of_name
+from .credential_files import Content, CredentialKind, destination_may_be_credential, inspect_content, kind_of_name
 from .dockerignore import excluded, ignore_file_text
 from .file_readers import FileLife, RunUse, file_life
 from .final_image import carried_copies, runtime_reason
@@ -224,9 +224,10 @@ class _Scan:
         self.specs: list[tuple[Stage, CopySpec]] = []
         for stage in df.stages:
             for instr in stage.instructions[1:]:
-                spec = parse_copy(instr)
-                if spec is not None and spec.from_stage is None:
-                    self.specs.append((stage, spec))
+                if instr.cmd in ("COPY", "ADD"):  # parse_copy's None for any other
+                    spec = parse_copy(instr)
+                    if spec is not None and spec.from_stage is None:
+                        self.specs.append((stage, spec))
         self.ids: dict[str, str] = {}  # secret id -> context path
 
     def tool_words(self) -> frozenset[str]:
@@ -236,6 +237,14 @@ class _Scan:
     @functools.cached_property
     def states(self) -> dict[int, FsState]:
         return stage_states(self.df)
+
+    # Asked only about a COPY with a credential-looking source: most files have none.
+    @functools.cached_property
+    def ssh_copies(self) -> set[int]:
+        """The COPY/ADDs (by id) whose keys DM301 reports (e.g. a `.pem` used with `ssh -i`): its business."""
+        if not may_involve_ssh(self.df.text):
+            return set()
+        return {id(k.instr) for k in analyse_ssh(self.df, self.settings).keys if k.kind == "copy"}
 
     @functools.cached_property
     def tools(self) -> frozenset[str]:
@@ -274,12 +283,8 @@ def analyse_copies(df: Dockerfile, settings: Settings, path: str | None = None) 
     out = Analysis()
     explicit: set[str] = set()
     found: list[CredCopy] = []
-    ssh_copies: set[int] = set()
-    if may_involve_ssh(df.text):  # keys DM301 reports (e.g. a `.pem` used with `ssh -i`) are its business
-        ssh_copies = {id(k.instr) for k in analyse_ssh(df, settings).keys if k.kind == "copy"}
     for stage, spec in scan.specs:
-        if id(spec.instr) in ssh_copies:
-            continue
+        # A COPY in scan.ssh_copies is skipped: _credential_source gives None for each of its sources.
         for k, (src, _, _) in enumerate(spec.sources):
             cc = _credential_source(scan, stage, spec, k, src)
             if cc is not None:
@@ -335,6 +340,8 @@ def _credential_source(scan: _Scan, stage: Stage, spec: CopySpec, k: int, src: s
     single_file = len(spec.sources) == 1 and not spec.dest_is_dir
     if kind is None and not single_file and name.lower() not in CREDENTIAL_DIRS:
         return None  # what the checks below come to for such a source, without its target
+    if kind is None and name.lower() not in CREDENTIAL_DIRS and not _destination_may_decide(spec.dest, name):
+        return None  # what the checks below come to, without the stage's states
     rel = context_path(src)
     state = scan.states.get(id(spec.instr), FsState())
     target = copy_target(spec, src, state)
@@ -342,17 +349,19 @@ def _credential_source(scan: _Scan, stage: Stage, spec: CopySpec, k: int, src: s
         return None  # SSH keys and `.ssh/` are DM301's
     if kind is None and single_file:
         dest_name = spec.dest
-        if not re.search(r"[\s$]", dest_name):
+        if not _BLANK_OR_VAR.search(dest_name):
             kind = kind_of_name(target or dest_name, is_source=False, tools=scan.tool_words)
             if kind is not None and kind.id in ("private_key", "keystore", "service_account"):
                 kind = None  # only names a tool reads by convention make the destination decide
-    if kind is None:
-        if name.lower() in CREDENTIAL_DIRS and not src.endswith((".json", ".yml", ".yaml")):
-            cc = CredCopy(spec.instr, stage, src, rel, _DIR_KIND, f"the directory `{name}`", is_dir=True)
-            cc.where = _where(scan.df, stage)
-            cc.in_final = is_final_lineage(scan.df, stage)
-            return cc
+    if kind is None and (name.lower() not in CREDENTIAL_DIRS or src.endswith((".json", ".yml", ".yaml"))):
         return None
+    if id(spec.instr) in scan.ssh_copies:
+        return None  # the whole COPY is DM301's
+    if kind is None:
+        cc = CredCopy(spec.instr, stage, src, rel, _DIR_KIND, f"the directory `{name}`", is_dir=True)
+        cc.where = _where(scan.df, stage)
+        cc.in_final = is_final_lineage(scan.df, stage)
+        return cc
     cc = CredCopy(spec.instr, stage, src, rel, kind, _label(name, kind), dest=target)
     if not _judge_content(scan, cc):
         return None
@@ -362,6 +371,21 @@ def _credential_source(scan: _Scan, stage: Stage, spec: CopySpec, k: int, src: s
     return cc
 
 
+def _destination_may_decide(dest: str, name: str) -> bool:
+    """False when, for a single-file COPY of a source named ``name`` (no credential kind of its own),
+    the destination cannot give it one, whatever the stage's WORKDIR and ENV: a destination holding
+    a blank or `$` is not asked; else the path asked about (the target, or ``dest`` when that is
+    unknown) ends in ``name`` (copied into a directory) or in ``dest``'s last component (normpath
+    keeps a last component that is not `.`/`..`), and destination_may_be_credential judges each."""
+    if _BLANK_OR_VAR.search(dest):
+        return False
+    last = dest.rstrip("/").rsplit("/", 1)[-1]
+    if name in ("", ".", "..") or last in ("", ".", ".."):
+        return True  # the target's name comes from elsewhere (the WORKDIR...): ask
+    return destination_may_be_credential(name) or destination_may_be_credential(last)
+
+
+_BLANK_OR_VAR = re.compile(r"[\s$]")
 _DIR_KIND = CredentialKind("credential_dir", "credential directory")
 
 

@@ -132,6 +132,19 @@ def kind_of_name(path: str, *, is_source: bool,
     return kind
 
 
+# The names _IN_DIR makes credentials in some parent directory.
+_IN_DIR_NAMES = frozenset(name for _, name in _IN_DIR)
+
+
+@lru_cache(maxsize=4096)
+def destination_may_be_credential(name: str) -> bool:
+    """False when no path ending in file ``name`` is a credential destination:
+    ``kind_of_name(path, is_source=False)`` is None whatever the directories before it. Of the
+    parent directory, _kind_of_name looks only for `.ssh` (which gives None) and the _IN_DIR pairs;
+    the rest of its verdict depends on the name alone."""
+    return name.lower() in _IN_DIR_NAMES or _kind_of_name(name, False) is not None
+
+
 @lru_cache(maxsize=4096)  # a pure function of its arguments, asked the same names for every file
 def _kind_of_name(path: str, is_source: bool) -> CredentialKind | tuple | None:
     path = path.rstrip("/")

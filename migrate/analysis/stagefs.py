@@ -95,23 +95,17 @@ def shell_path(word: str, state: FsState) -> str | None:
     return join(state.workdir, expanded)
 
 
-def _parent_stage(df: Dockerfile, stage: Stage) -> Stage | None:
-    base = stage.base.lower()
-    for s in df.stages[: stage.index]:
-        if s.name == base or str(s.index) == base:
-            return s
-    return None
-
-
 @same_text_memo  # DM201 and DM202 both ask, about the same parsed file (object identity)
 def stage_states(df: Dockerfile) -> dict[int, FsState]:
     """State in effect *before* each instruction, by ``id(instr)``; a stage
     built FROM an earlier stage starts from that stage's final state."""
     states: dict[int, FsState] = {}
-    finals: dict[int, FsState] = {}
+    # The final state of each earlier stage by name and by number (the first one holding it wins):
+    # a stage built FROM another starts from it (one look-up, not a scan of the earlier stages).
+    finals_by_ref: dict[str, FsState] = {}
     for stage in df.stages:
-        parent = _parent_stage(df, stage)
-        state = finals[parent.index].copy() if parent is not None else FsState()
+        parent_final = finals_by_ref.get(stage.base.lower())
+        state = parent_final.copy() if parent_final is not None else FsState()
         before = None  # snapshot of ``state``, shared by the instructions that see it (callers only read them)
         for instr in stage.instructions[1:]:
             if before is None:
@@ -135,7 +129,9 @@ def stage_states(df: Dockerfile) -> dict[int, FsState]:
             elif cmd == "ARG":
                 for name, _, _ in name_value_pairs(instr, df.escape):
                     state.env.setdefault(name, None)  # overridable: unknown
-        finals[stage.index] = state
+        if stage.name is not None:
+            finals_by_ref.setdefault(stage.name, state)
+        finals_by_ref.setdefault(str(stage.index), state)
     return states
 
 

@@ -39,7 +39,7 @@ from ..fix import Edit
 from ..secrets import classify_name, find_credential_literals
 from ..settings import Settings
 from ..syntax import Dockerfile, Instruction, Stage
-from .credential_files import kind_of_name
+from .credential_files import destination_may_be_credential, kind_of_name
 from .file_readers import file_life
 from .final_image import carried_copies, final_chain
 from .shell_script import WRAPPERS, Command, Item, Script
@@ -158,10 +158,15 @@ def _may_detect(cmd: Command, words) -> bool:
     if prog not in _DETECTED:
         return False
     if prog in _WRITERS:
-        return bool(cmd.redirects)
+        return any(r.target is not None and _may_name_credential_file(r.target.text) for r in cmd.redirects)
     args = [w.text for w in words[1:]]
     if prog == "git":
-        return "config" in args
+        # _git reports only keys `url.*insteadof`, `http.*extraheader`, `credential.*password` (an argument).
+        return "config" in args and any("insteadof" in low or "extraheader" in low or "password" in low
+                                        for low in map(str.lower, args))
+    if prog == "tee":
+        return any(_may_name_credential_file(w.text) for w in words[1:]) or any(
+            r.target is not None and _may_name_credential_file(r.target.text) for r in cmd.redirects)
     if prog in ("npm", "yarn", "pnpm"):
         return len(args) >= 2 and args[0] in ("config", "c") and args[1] == "set"
     if prog in ("pip", "pip3"):
@@ -176,7 +181,44 @@ def _may_detect(cmd: Command, words) -> bool:
         return args[:2] == ["config", "add-authtoken"]
     if prog == "sed":
         return any(a.startswith("-i") or a == "--in-place" for a in args)
-    return True  # tee, nuget, dotnet
+    return True  # nuget, dotnet
+
+
+def _may_name_credential_file(text: str) -> bool:
+    """False when _redirect_write's kind_of_name(shell_path(word) or its text) is None for a word with
+    this text, whatever the state: without a `$`, the path shell_path makes of it ends in its last
+    component (`~/` becomes the home directory, normpath keeps a last component other than
+    `.`/`..`), and destination_may_be_credential judges that name."""
+    if "$" in text:
+        return True
+    last = text.rstrip("/").rsplit("/", 1)[-1]
+    return last in ("", ".", "..", "~") or destination_may_be_credential(last)
+
+
+def _may_run_detected(instr: Instruction) -> bool:
+    """False when no command of the RUN's scripts (run_views) passes `_may_detect`, judged on its
+    text without splitting it: a word's text is its raw text less some of its quotes and backslashes,
+    so a program name (which holds none) it ends in is in the RUN's text once they are all dropped;
+    an echo/printf/cat passes only with a redirect, whose operator holds `<` or `>`. The scripts are
+    the RUN's arguments and heredocs, or for the exec form its arguments (quoted with `'` when joined)."""
+    if instr.json:
+        text = " ".join(instr.json_args or [])
+    elif instr.heredocs:
+        text = "\n".join([instr.logical, *(h.content for h in instr.heredocs)])
+    else:
+        text = instr.logical  # holds the arguments
+    bare = text
+    for c in "\\'\"":
+        if c in bare:
+            bare = bare.replace(c, "")
+    for p in _DETECTED_NOT_WRITERS:
+        if p in bare:
+            return True
+    if "<" in text or ">" in text:
+        for p in _WRITERS:
+            if p in bare:
+                return True
+    return False
 
 
 class _Ctx:
@@ -194,7 +236,7 @@ def analyse_token_writes(df: Dockerfile, settings: Settings) -> list[TokenWrite]
     out: list[TokenWrite] = []
     for stage in df.stages:
         for instr in stage.instructions[1:]:
-            if instr.cmd != "RUN":
+            if instr.cmd != "RUN" or not _may_run_detected(instr):
                 continue
             state = None
             for vi, view in enumerate(run_views(instr)):
@@ -496,6 +538,7 @@ def _git(instr, stage, state, argv, raws) -> TokenWrite | None:
 
 # Files whose content is written by echo/printf/cat.
 _WRITERS = frozenset({"echo", "printf", "cat"})
+_DETECTED_NOT_WRITERS = tuple(sorted(_DETECTED - _WRITERS))
 
 
 def _redirect_write(ctx: _Ctx, instr, stage, state, cmd: Command, prog: str, argv) -> TokenWrite | None:
