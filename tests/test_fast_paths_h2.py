@@ -178,7 +178,22 @@ RUN echo hi | t\\ee -a .env
 RUN git config user.email a@b && echo ok > out.txt
 RUN ech'o' $T >$F
 RUN cat < ~/.netrc
+RUN npm c set //r/:_authToken $T && yarn config set npmAuthToken $T && pnpm config set //r/:_password $T
+RUN pip3 config set global.index-url https://u:$T@h/simple
+RUN poetry config http-basic.x u $T; composer config github-oauth.github.com $T; bundle config h.com u:$T
+RUN aws configure set aws_secret_access_key $K
+RUN docker login -p $P r && hf login --token $T && huggingface-cli login --token $T && wandb login $K
+RUN ngrok config add-authtoken $T
+RUN sed --in-place "s/x/$TOKEN/" f
+RUN dotnet nuget add source u --password $P && nuget sources add -Password $P
+RUN GIT_X=1 git -c a=b config --global credential.https://h.password $T
+RUN GIT config --global URL.x.INSTEADOF y
 """
+
+
+def test_run_prefilter_knows_every_detected_program():
+    listed = {prog for prog, _ in token_writes._PROGRAM_NEEDS} | {"git"} | token_writes._WRITERS
+    assert listed | {"pip3"} == token_writes._DETECTED  # pip3 holds pip
 
 
 def test_run_prefilter_passes_every_run_a_command_of_which_may_write():
@@ -217,7 +232,8 @@ def test_command_gate_passes_every_command_detect_reports():
                                 assert token_writes._detect(ctx, instr, stage, state, cmd, argv) is None, cmd
     assert checked > 100
     found = [tw.instr.start_line for tw in token_writes.analyse_token_writes(parse(EXTRA_RUNS), DEFAULT_SETTINGS)]
-    assert found == [2, 3, 7]  # a quoted program name, a continued line, the exec form
+    assert found[:3] == [2, 3, 7]  # a quoted program name, a continued line, the exec form
+    assert len(found) >= 18, found
 
 
 def test_a_key_dm301_reports_is_not_dm201s():
@@ -228,3 +244,20 @@ def test_a_key_dm301_reports_is_not_dm201s():
     plain = parse(text.replace("ssh -i", "echo -i"))
     assert sorted(c.source for c in credential_copies.analyse_copies(plain, DEFAULT_SETTINGS).copies) == \
         [".npmrc", "server.key"]
+
+
+def test_source_facts_are_what_the_plain_checks_find():
+    tools = frozenset({"mvn", "maven", "composer"})
+    sources = [*NAMES, *WORDS, "https://h/x.npmrc", "git@h:x", "*.npmrc", "a?b", "[ab]", "ci/.npmrc", ".npmrc-ci",
+               "npmrc.example", "secrets/", "Creds", "secrets.json", ".aws/credentials", "conf/settings.xml", "x.pub"]
+    for src in sources:
+        facts = credential_copies._source_name(src)
+        if facts is None:
+            name = posixpath.basename(src.rstrip("/"))
+            assert credential_copies._is_remote(src) or not src or any(c in src for c in "*?[") or \
+                credential_copies._TEMPLATE_OR_PUBLIC.search(name), src
+            continue
+        name, may_have_kind, cred_dir = facts
+        assert name == posixpath.basename(src.rstrip("/")) and cred_dir == (name.lower() in credential_copies.CREDENTIAL_DIRS)
+        if not may_have_kind:
+            assert kind_of_name(src, is_source=True, tools=tools) is None, src

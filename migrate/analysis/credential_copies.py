@@ -35,7 +35,8 @@ from ..edits import add_run_flag, mounts, remove_instruction
 from ..fix import BuildRequirement, Edit
 from ..settings import Settings
 from ..syntax import Dockerfile, Instruction, Stage, name_value_pairs
-from .credential_files import Content, CredentialKind, destination_may_be_credential, inspect_content, kind_of_name
+from .credential_files import (Content, CredentialKind, destination_may_be_credential, inspect_content, kind_of_name,
+                               source_may_be_credential)
 from .dockerignore import excluded, ignore_file_text
 from .file_readers import FileLife, RunUse, file_life
 from .final_image import carried_copies, runtime_reason
@@ -224,7 +225,8 @@ class _Scan:
         self.specs: list[tuple[Stage, CopySpec]] = []
         for stage in df.stages:
             for instr in stage.instructions[1:]:
-                if instr.cmd in ("COPY", "ADD"):  # parse_copy's None for any other
+                # parse_copy gives None for another instruction, a from_stage for one with a --from flag.
+                if instr.cmd in ("COPY", "ADD") and not any(f.name == "from" for f in instr.flags):
                     spec = parse_copy(instr)
                     if spec is not None and spec.from_stage is None:
                         self.specs.append((stage, spec))
@@ -330,18 +332,28 @@ def _judge_content(scan: _Scan, cc: CredCopy) -> bool:
     return True
 
 
-def _credential_source(scan: _Scan, stage: Stage, spec: CopySpec, k: int, src: str) -> CredCopy | None:
+@functools.lru_cache(maxsize=4096)  # a pure function of the source text, the same names in every file
+def _source_name(src: str) -> tuple[str, bool, bool] | None:
+    """None for a source that is never a credential (remote, a pattern, a template or public half
+    whatever name it is given), else its name, whether it may have a credential kind of its own
+    (kind_of_name may give one, with some tools) and whether it names a credential directory."""
     if _is_remote(src) or not src or any(c in src for c in "*?["):
         return None
     name = posixpath.basename(src.rstrip("/"))
     if _TEMPLATE_OR_PUBLIC.search(name):
-        return None  # a template or a public half, whatever name it is given
-    kind = kind_of_name(src, is_source=True, tools=scan.tool_words)
+        return None
+    return name, source_may_be_credential(src), name.lower() in CREDENTIAL_DIRS
+
+
+def _credential_source(scan: _Scan, stage: Stage, spec: CopySpec, k: int, src: str) -> CredCopy | None:
+    facts = _source_name(src)
+    if facts is None:
+        return None
+    name, may_have_kind, cred_dir = facts
+    kind = kind_of_name(src, is_source=True, tools=scan.tool_words) if may_have_kind else None
     single_file = len(spec.sources) == 1 and not spec.dest_is_dir
-    if kind is None and not single_file and name.lower() not in CREDENTIAL_DIRS:
-        return None  # what the checks below come to for such a source, without its target
-    if kind is None and name.lower() not in CREDENTIAL_DIRS and not _destination_may_decide(spec.dest, name):
-        return None  # what the checks below come to, without the stage's states
+    if kind is None and not cred_dir and not (single_file and _destination_may_decide(spec.dest, name)):
+        return None  # what the checks below come to for such a source, without its target or the stage's states
     rel = context_path(src)
     state = scan.states.get(id(spec.instr), FsState())
     target = copy_target(spec, src, state)
@@ -353,7 +365,7 @@ def _credential_source(scan: _Scan, stage: Stage, spec: CopySpec, k: int, src: s
             kind = kind_of_name(target or dest_name, is_source=False, tools=scan.tool_words)
             if kind is not None and kind.id in ("private_key", "keystore", "service_account"):
                 kind = None  # only names a tool reads by convention make the destination decide
-    if kind is None and (name.lower() not in CREDENTIAL_DIRS or src.endswith((".json", ".yml", ".yaml"))):
+    if kind is None and (not cred_dir or src.endswith((".json", ".yml", ".yaml"))):
         return None
     if id(spec.instr) in scan.ssh_copies:
         return None  # the whole COPY is DM301's

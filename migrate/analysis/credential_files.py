@@ -145,6 +145,11 @@ def destination_may_be_credential(name: str) -> bool:
     return name.lower() in _IN_DIR_NAMES or _kind_of_name(name, False) is not None
 
 
+def source_may_be_credential(path: str) -> bool:
+    """False when ``kind_of_name(path, is_source=True)`` is None whatever the tools."""
+    return _kind_of_name(path, True) is not None
+
+
 @lru_cache(maxsize=4096)  # a pure function of its arguments, asked the same names for every file
 def _kind_of_name(path: str, is_source: bool) -> CredentialKind | tuple | None:
     path = path.rstrip("/")

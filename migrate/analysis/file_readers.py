@@ -91,12 +91,13 @@ def script_texts(instr: Instruction) -> list[str]:
     return [instr.args] + [h.content for h in instr.heredocs]
 
 
-def _is_path(raw: str, path: str, state: FsState) -> bool:
-    return posixpath.basename(path) in raw and shell_path(raw, state) == path
+def _is_path(raw: str, name: str, path: str, state: FsState) -> bool:
+    """Is the word ``raw`` the file ``path`` (whose base name is ``name``)? Only a word holding the name can be."""
+    return name in raw and shell_path(raw, state) == path
 
 
-def _writes_config(cmd: Command, kind_id: str | None, path: str, state: FsState) -> bool:
-    argv = [w.text for w in cmd.argv]
+def _writes_config(argv: list[str], kind_id: str | None, path: str, state: FsState) -> bool:
+    """Does the command with these argv texts (wrappers dropped) write the tool configuration at ``path``?"""
     for prog, sub in _CONFIG_WRITERS.get(kind_id or "", ()):
         if len(argv) >= 2 and argv[0].rsplit("/", 1)[-1] == prog and sub in argv[1:3]:
             if prog == "npm" and state.home is not None and path != posixpath.join(state.home, ".npmrc") \
@@ -129,13 +130,15 @@ def classify_run(instr: Instruction, path: str, state: FsState, kind_id: str | N
     use = RunUse(instr, False, script)
     for item in script.items:
         for cmd in item.commands:
-            prog = cmd.prog
-            if _writes_config(cmd, kind_id, path, state):
+            words = cmd.argv  # worked out once per command (cmd.prog and cmd.args derive it again)
+            argv = [w.text for w in words]
+            prog = argv[0].rsplit("/", 1)[-1] if argv else ""
+            if _writes_config(argv, kind_id, path, state):
                 use.reads = True
-                use.blocker = f"the RUN at line {instr.start_line} changes it ({prog} {cmd.args[0] if cmd.args else ''})".rstrip()
+                use.blocker = f"the RUN at line {instr.start_line} changes it ({prog} {argv[1] if len(argv) > 1 else ''})".rstrip()
                 continue
-            named = [w for w in cmd.argv[1:] if _is_path(w.raw, path, state)]
-            redirected = [r for r in cmd.redirects if r.target is not None and _is_path(r.target.raw, path, state)]
+            named = [w for w in words[1:] if _is_path(w.raw, name, path, state)]
+            redirected = [r for r in cmd.redirects if r.target is not None and _is_path(r.target.raw, name, path, state)]
             if not named and not redirected:
                 if item.complex or prog not in CONFIG_BLIND_PROGRAMS or name in item.text:
                     use.reads = True  # may read it (or names it in a way we cannot resolve)
@@ -149,7 +152,7 @@ def classify_run(instr: Instruction, path: str, state: FsState, kind_id: str | N
             use.reads = True
             if redirected and all(r.op in ("<", "<<<") for r in redirected) and not named:
                 continue  # read through `<`
-            if redirected or prog in MODIFYING_PROGRAMS or (prog == "sed" and any(a.startswith("-i") for a in cmd.args)):
+            if redirected or prog in MODIFYING_PROGRAMS or (prog == "sed" and any(a.startswith("-i") for a in argv[1:])):
                 use.blocker = f"the RUN at line {instr.start_line} modifies it"
             elif prog in COPYING_PROGRAMS:
                 use.blocker = f"the RUN at line {instr.start_line} copies it elsewhere ({prog})"

@@ -197,10 +197,10 @@ def _may_name_credential_file(text: str) -> bool:
 
 def _may_run_detected(instr: Instruction) -> bool:
     """False when no command of the RUN's scripts (run_views) passes `_may_detect`, judged on its
-    text without splitting it: a word's text is its raw text less some of its quotes and backslashes,
-    so a program name (which holds none) it ends in is in the RUN's text once they are all dropped;
-    an echo/printf/cat passes only with a redirect, whose operator holds `<` or `>`. The scripts are
-    the RUN's arguments and heredocs, or for the exec form its arguments (quoted with `'` when joined)."""
+    text without splitting it. A word's text is its raw text less some of its quotes and backslashes,
+    so a word text holding none (a program name, `config`, `login`...) is in the RUN's text once they
+    are all dropped; a redirect's operator holds `<` or `>`. The scripts are the RUN's arguments and
+    heredocs, or for the exec form its arguments (quoted with `'` when joined)."""
     if instr.json:
         text = " ".join(instr.json_args or [])
     elif instr.heredocs:
@@ -211,14 +211,27 @@ def _may_run_detected(instr: Instruction) -> bool:
     for c in "\\'\"":
         if c in bare:
             bare = bare.replace(c, "")
-    for p in _DETECTED_NOT_WRITERS:
-        if p in bare:
+    for prog, needs in _PROGRAM_NEEDS:
+        if prog in bare and all(w in bare for w in needs):
+            return True
+    if "git" in bare and "config" in bare:
+        low = bare.lower()
+        if "insteadof" in low or "extraheader" in low or "password" in low:
             return True
     if "<" in text or ">" in text:
-        for p in _WRITERS:
-            if p in bare:
+        for prog in _WRITERS:
+            if prog in bare:
                 return True
     return False
+
+
+# The programs of _may_detect but git and the writers, with the argument words it needs of each.
+_PROGRAM_NEEDS = (
+    ("tee", ()), ("nuget", ()), ("dotnet", ()), ("npm", ("set",)), ("yarn", ("set",)), ("pnpm", ("set",)),
+    ("pip", ("config", "set")), ("poetry", ("config",)), ("composer", ("config",)), ("bundle", ("config",)),
+    ("aws", ("configure",)), ("docker", ("login",)), ("huggingface-cli", ("login",)), ("hf", ("login",)),
+    ("wandb", ("login",)), ("ngrok", ("add-authtoken",)), ("sed", ("-i",)),
+)
 
 
 class _Ctx:
@@ -538,7 +551,6 @@ def _git(instr, stage, state, argv, raws) -> TokenWrite | None:
 
 # Files whose content is written by echo/printf/cat.
 _WRITERS = frozenset({"echo", "printf", "cat"})
-_DETECTED_NOT_WRITERS = tuple(sorted(_DETECTED - _WRITERS))
 
 
 def _redirect_write(ctx: _Ctx, instr, stage, state, cmd: Command, prog: str, argv) -> TokenWrite | None:
