@@ -196,6 +196,28 @@ def test_run_prefilter_knows_every_detected_program():
     assert listed | {"pip3"} == token_writes._DETECTED  # pip3 holds pip
 
 
+def _plain_may_run_detected(instr) -> bool:
+    """_may_run_detected from the table of programs and the words they need."""
+    text = " ".join(instr.json_args or []) if instr.json else "\n".join([instr.logical] + [h.content for h in instr.heredocs])
+    bare = text.replace("\\", "").replace("'", "").replace('"', "")
+    if any(prog in bare and all(w in bare for w in needs) for prog, needs in token_writes._PROGRAM_NEEDS):
+        return True
+    if "git" in bare and "config" in bare and any(w in bare.lower() for w in ("insteadof", "extraheader", "password")):
+        return True
+    return ("<" in text or ">" in text) and any(p in bare for p in token_writes._WRITERS)
+
+
+def test_run_prefilter_groups_the_table_exactly():
+    rnd = random.Random(9)
+    words = [p for p, _ in token_writes._PROGRAM_NEEDS] + [w for _, ns in token_writes._PROGRAM_NEEDS for w in ns] + \
+        ["git", "config", "InsteadOf", "extraHeader", "PASSWORD", "echo", "cat", "printf", ">", "<", "x", "'", '"']
+    runs = [i for df in _parsed(TEXTS + [EXTRA_RUNS]) for i in df.instructions if i.cmd == "RUN"]
+    for _ in range(3000):
+        runs.append(parse("FROM a\nRUN " + " ".join(rnd.choice(words) for _ in range(rnd.randint(1, 5))) + "\n").instructions[1])
+    for instr in runs:
+        assert token_writes._may_run_detected(instr) == _plain_may_run_detected(instr), instr.logical
+
+
 def test_run_prefilter_passes_every_run_a_command_of_which_may_write():
     seen = 0
     for df in _parsed(TEXTS + [EXTRA_RUNS]):
