@@ -117,10 +117,10 @@ def _heredoc_changes(instr: Instruction, name: str) -> bool:
 def classify_run(instr: Instruction, path: str, state: FsState, kind_id: str | None = None) -> RunUse:
     """How ``instr`` (a RUN) uses the file at absolute ``path``."""
     name = posixpath.basename(path)
-    mentioned = any(name in t for t in script_texts(instr))
     script = run_script(instr)
     if script is None:
         # Exec form or heredoc script: no editable command-level view.
+        mentioned = any(name in t for t in script_texts(instr))
         if instr.json:
             prog = (instr.json_args or [""])[0].rsplit("/", 1)[-1]
             return RunUse(instr, mentioned or prog not in CONFIG_BLIND_PROGRAMS)
