@@ -47,7 +47,8 @@ _MOUNT_SPLIT = re.compile(r',(?=(?:[^"]*"[^"]*")*[^"]*$)')
 def parse_mount(value: str) -> dict[str, str]:
     """Parse a ``--mount`` value (CSV of key=value) into a dict; bare keys map to "true"."""
     out: dict[str, str] = {}
-    for field in _MOUNT_SPLIT.split(value):
+    # Without a quote _MOUNT_SPLIT's lookahead holds at every comma.
+    for field in _MOUNT_SPLIT.split(value) if '"' in value else value.split(","):
         field = field.strip()
         if not field:
             continue
@@ -57,7 +58,12 @@ def parse_mount(value: str) -> dict[str, str]:
 
 
 def mounts(instr: Instruction) -> list[dict[str, str]]:
-    return [parse_mount(v) for v in instr.flag_values("mount")]
+    """The instruction's `--mount` values, parsed once per instruction (the engine and several
+    rules ask); each call gets its own dicts."""
+    parsed = instr.memo.get("mounts")
+    if parsed is None:
+        parsed = instr.memo["mounts"] = tuple(parse_mount(v) for v in instr.flag_values("mount"))
+    return [dict(m) for m in parsed]
 
 
 def secret_mount_id(m: dict[str, str]) -> str | None:

@@ -80,7 +80,8 @@ def check(df: Dockerfile, settings: Settings, path: str | None = None, gate: boo
     # Most files trip one or two rules. The logical view joins backslash lines only.
     may_fire = rules_that_may_fire(df.text, settings) if gate and df.escape == "\\" else None
     for rule_cls in ALL_RULES:
-        if not settings.enabled(rule_cls.code) or (may_fire is not None and rule_cls.code not in may_fire):
+        # The prefilter only names enabled rules: its answer alone decides.
+        if (rule_cls.code not in may_fire) if may_fire is not None else not settings.enabled(rule_cls.code):
             continue
         for f in rule_cls().check(ctx):
             instr = _instruction_at(df, f.line)

@@ -60,6 +60,20 @@ _SSH = RequiredWords(_fewest((*ssh._HINT_WORDS, "ssh", "scp", "sftp")))
 _ALL_WORDS = tuple(dict.fromkeys(w for need in (_CREDENTIAL_COPY, _TOKEN_WRITE, _SSH) for w in need.words))
 
 
+def _grouped_words(keys: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each of _ALL_WORDS under the first of ``keys`` it contains (under itself when none): a
+    text without a key holds none of its group's words, so one scan rules the group out."""
+    groups: dict[str, list[str]] = {}
+    for w in _ALL_WORDS:
+        groups.setdefault(next((k for k in keys if k in w), w), []).append(w)
+    return tuple((k, tuple(ws)) for k, ws in groups.items())
+
+
+# Keys most Dockerfiles lack, each shared by several words (any keys would be sound: they only
+# decide how many scans a text lacking the words costs).
+_WORD_GROUPS = _grouped_words(("auth", "rc", "sa", ".p", "cre", "key", "ea", "ip.", "aws", "sf", "ks", "ssw"))
+
+
 def required_words(code: str, settings: Settings) -> RequiredWords | None:
     """What an ASCII text holds whenever rule ``code``'s quick_reject lets it through; None:
     nothing known. Only for ASCII: `(?i)` also matches "ſ" to "s" and the Kelvin sign to "k",
@@ -90,28 +104,60 @@ def lacks_words(text: str, need: RequiredWords) -> bool:
     return answer
 
 
+# A logical view, and the words of the text it is the view of (see expect_view).
+_view_hint: list = [None, frozenset()]
+
+
+def expect_view(view: str, text: str) -> None:
+    """Rules are about to be asked about ``view``, the logical view of ``text``. When every join
+    of ``text`` keeps words apart, each word of the view (none holds a blank or a newline) lies
+    within one stretch of ``text`` the view copies: the view holds only words ``text`` holds,
+    and _words_in looks for those alone."""
+    known = _words_in.peek(text)
+    if known is not None and joins_keep_words_apart(text):
+        _view_hint[:] = [view, known[0]]
+
+
 @same_text_memo  # every rule asks about the same text
 def _words_in(text: str) -> tuple[frozenset[str], str, dict]:
     low = text.lower()
-    return frozenset([w for w in _ALL_WORDS if w in low]), low, {}
+    if text is _view_hint[0]:
+        return frozenset([w for w in _view_hint[1] if w in low]), low, {}
+    return frozenset([w for key, group in _WORD_GROUPS if key in low for w in group if w == key or w in low]), low, {}
 
 
-_secret_names: dict[int, tuple] = {}  # id(policy) -> (policy, {name: classify_name(name) is not None})
+_secret_names: dict[int, tuple] = {}  # id(policy) -> (policy, {name: classify_name(name) is not None}, secret names)
+
+
+def _verdicts_of(policy) -> tuple:
+    """The policy's entry of _secret_names, made anew when missing or full."""
+    entry = _secret_names.get(id(policy))
+    if entry is None or entry[0] is not policy or len(entry[1]) > 65536:
+        if len(_secret_names) > 16:
+            _secret_names.clear()
+        entry = _secret_names[id(policy)] = (policy, {}, set())
+    return entry
 
 
 def _is_secret_name(name: str, policy) -> bool:
     """classify_name(name, None, policy) is not None, remembered per name: classify_name's own
     cache hashes the policy (a dataclass of tuples) on every call."""
-    entry = _secret_names.get(id(policy))
-    if entry is None or entry[0] is not policy or len(entry[1]) > 65536:
-        if len(_secret_names) > 16:
-            _secret_names.clear()
-        entry = _secret_names[id(policy)] = (policy, {})
+    entry = _verdicts_of(policy)
     known = entry[1]
     verdict = known.get(name)
     if verdict is None:
         verdict = known[name] = classify_name(name, None, policy) is not None
+        if verdict:
+            entry[2].add(name)
     return verdict
+
+
+def _any_secret_name(names: set[str], policy) -> bool:
+    """any(_is_secret_name(name, policy) for name in names), with set operations: only names
+    never asked about before are classified one by one."""
+    _policy, known, secret = _verdicts_of(policy)
+    # Sets taken before a reset of the entry still hold true verdicts of the names they knew.
+    return any(_is_secret_name(name, policy) for name in names.difference(known)) or not secret.isdisjoint(names)
 
 
 def may_declare_secret(text: str, settings: Settings) -> bool:
@@ -134,23 +180,24 @@ def view_may_declare_secret(view: str, text: str, settings: Settings) -> bool:
 
 def _any_may_declare(parts, policy) -> bool:
     """Could one of these declarations (what follows `ARG`/`ENV`) carry a secret-named variable?"""
-    for line in parts:
-        line = line.rstrip()
-        if line.endswith(("\\", "`")) or "@" in line:
-            return True  # continued declaration, or a credentialed URL default
-        for name in _IDENT.findall(line):
-            if _is_secret_name(name, policy):
-                return True
-        # Whole words too: BuildKit names are anything up to a blank or `=` (`A]PWD` is
-        # one name, and a secret one, though neither `A` nor `PWD` is).
+    lines = [line.rstrip() for line in parts]
+    for line in lines:
+        if line.endswith(("\\", "`")):
+            return True  # continued declaration
+        # Whole words count too (below): a quoted or escaped name may hold blanks, so leave
+        # it to the parser.
         name_part = line.split("=", 1)[0]
-        if any(c in name_part for c in "'\"\\`"):
-            return True  # a quoted or escaped name may hold blanks: leave it to the parser
-        for word in _GO_BLANKS.split(line):
-            name = word.split("=", 1)[0]
-            if name and not _IDENT.fullmatch(name) and _is_secret_name(name, policy):
-                return True
-    return False
+        if "'" in name_part or '"' in name_part or "\\" in name_part or "`" in name_part:
+            return True
+    joined = "\n".join(lines)  # no name holds a newline: the names of all lines at once
+    if "@" in joined:
+        return True  # a credentialed URL default
+    # Identifiers, and whole words: BuildKit names are anything up to a blank or `=` (`A]PWD`
+    # is one name, and a secret one, though neither `A` nor `PWD` is).
+    names = set(_IDENT.findall(joined))
+    names.update([word.split("=", 1)[0] for word in _GO_BLANKS.split(joined)])
+    names.discard("")
+    return _any_secret_name(names, policy)
 
 
 @same_text_memo  # asked about the raw text again for its logical view
@@ -175,7 +222,8 @@ def may_assign_secret(text: str, settings: Settings) -> bool:
     # _ASSIGNED.findall, in linear time: a match is the run of [A-Za-z0-9_] before a `=` from its
     # first letter or underscore on (leading digits dropped).
     names = {run.lstrip("0123456789") for run in assigned_runs(text)}
-    return any(_is_secret_name(name, policy) for name in names if name)
+    names.discard("")
+    return _any_secret_name(names, policy)
 
 
 def may_hold_literal(text: str, settings: Settings) -> bool:

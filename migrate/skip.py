@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .prefilter import lacks_words, required_words
+from .prefilter import expect_view, lacks_words, required_words
 from .rules import ALL_RULES
 from .settings import DEFAULT_SETTINGS, Settings
 from .syntax.prescan import joins_keep_words_apart, logical_view, may_raise
@@ -12,6 +12,11 @@ from .syntax.prescan import joins_keep_words_apart, logical_view, may_raise
 # A rule not listed goes first.
 _BY_COST = ("DM104", "DM101", "DM102", "DM103", "DM301", "DM302", "DM303", "DM201", "DM202")
 _enabled_memo: list = [None, ()]  # what decides them (see _enabled), the enabled rules with their required words
+# The last text and settings objects asked about (held, so their ids stay unique), the lazy
+# verdicts on them, the rules those yielded so far and the enabled rules they judge: the engine
+# asks can_skip, which stops at the first rule that may fire, then rules_that_may_fire about the
+# same file.
+_verdict_memo: list = [None, None, None, [], None]
 
 
 def can_skip(text: str, settings: Settings = DEFAULT_SETTINGS) -> bool:
@@ -20,7 +25,7 @@ def can_skip(text: str, settings: Settings = DEFAULT_SETTINGS) -> bool:
     continuations joined), so a BOM or a continuation cannot hide a finding."""
     if "--mount" in text:
         return False  # existing mounts contribute build requirements
-    for _rule in _may_fire(text, settings):
+    for _rule in _remembered_may_fire(text, settings):
         return False
     return not may_raise(text)
 
@@ -29,7 +34,30 @@ def rules_that_may_fire(text: str, settings: Settings) -> frozenset[str]:
     """Codes of the enabled rules the prefilter cannot rule out on ``text`` (the engine runs
     only those). Sound for the backslash escape character; a file with another one must not
     be judged by its logical view (`logical_view` joins backslash lines only)."""
-    return frozenset(rule.code for rule in _may_fire(text, settings))
+    return frozenset(rule.code for rule in _remembered_may_fire(text, settings))
+
+
+def _remembered_may_fire(text: str, settings: Settings):
+    """_may_fire(text, settings), resumed where an earlier question about the same text and
+    settings objects stopped: its verdicts depend on nothing else (frozen settings; a text
+    object is immutable), so none is worked out twice."""
+    memo = _verdict_memo
+    rules = _enabled(settings)  # a new tuple whenever the enabled rules change
+    if memo[0] is not text or memo[1] is not settings or memo[4] is not rules:
+        memo[:] = [text, settings, _may_fire(text, settings), [], rules]
+    verdicts, found = memo[2], memo[3]
+    at = 0
+    while True:  # by index: a consumer may stop early and another resume the verdicts
+        if at == len(found):
+            try:
+                found.append(next(verdicts))
+            except StopIteration:
+                return
+            except BaseException:
+                memo[:] = [None, None, None, [], None]  # verdicts cut short: forget them
+                raise
+        yield found[at]
+        at += 1
 
 
 def _may_fire(text: str, settings: Settings):
@@ -45,8 +73,11 @@ def _may_fire(text: str, settings: Settings):
             asked.append(rule)
         else:
             yield rule
+    if not asked and (not wordless or joins_keep_words_apart(text)):
+        return  # nothing would be asked about the view (see below)
     view = logical_view(text)
     if view != text:
+        expect_view(view, text)
         if not joins_keep_words_apart(text):
             asked += wordless  # a joined line may hold a word neither of its halves holds
         for rule in asked:

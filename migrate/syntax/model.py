@@ -193,7 +193,11 @@ class Dockerfile:
 
     def comments_before(self, instruction: Instruction) -> list[Trivia]:
         """Comment lines directly above an instruction (no blank line between)."""
-        idx = self.nodes.index(instruction)
+        # By identity (what list.index finds first): comparing dataclasses field by field is slow,
+        # and no two nodes are equal (their spans differ).
+        idx = next((k for k, node in enumerate(self.nodes) if node is instruction), None)
+        if idx is None:
+            raise ValueError(f"{instruction!r} is not in list")
         out: list[Trivia] = []
         for node in reversed(self.nodes[:idx]):
             if isinstance(node, Trivia) and node.kind == "comment":
