@@ -156,8 +156,10 @@ def _any_secret_name(names: set[str], policy) -> bool:
     """any(_is_secret_name(name, policy) for name in names), with set operations: only names
     never asked about before are classified one by one."""
     _policy, known, secret = _verdicts_of(policy)
-    # Sets taken before a reset of the entry still hold true verdicts of the names they knew.
-    return any(_is_secret_name(name, policy) for name in names.difference(known)) or not secret.isdisjoint(names)
+    new = names.difference(known)
+    if new and any(_is_secret_name(name, policy) for name in new):
+        return True
+    return not secret.isdisjoint(names)  # (taken before any reset of the entry: still true verdicts)
 
 
 def may_declare_secret(text: str, settings: Settings) -> bool:
@@ -179,25 +181,28 @@ def view_may_declare_secret(view: str, text: str, settings: Settings) -> bool:
 
 
 def _any_may_declare(parts, policy) -> bool:
-    """Could one of these declarations (what follows `ARG`/`ENV`) carry a secret-named variable?"""
+    """Could one of these declarations (what follows `ARG`/`ENV`) carry a secret-named variable?
+    (The answer for any line is the answer: the lines are judged together.)"""
+    if not parts:
+        return False
+    joined = "\n".join(parts)  # no name holds a newline
+    if "@" in joined:
+        return True  # a credentialed URL default
+    names = set(_IDENT.findall(joined))
+    if _any_secret_name(names, policy):
+        return True
     lines = [line.rstrip() for line in parts]
     for line in lines:
         if line.endswith(("\\", "`")):
             return True  # continued declaration
-        # Whole words count too (below): a quoted or escaped name may hold blanks, so leave
-        # it to the parser.
         name_part = line.split("=", 1)[0]
         if "'" in name_part or '"' in name_part or "\\" in name_part or "`" in name_part:
-            return True
-    joined = "\n".join(lines)  # no name holds a newline: the names of all lines at once
-    if "@" in joined:
-        return True  # a credentialed URL default
-    # Identifiers, and whole words: BuildKit names are anything up to a blank or `=` (`A]PWD`
-    # is one name, and a secret one, though neither `A` nor `PWD` is).
-    names = set(_IDENT.findall(joined))
-    names.update([word.split("=", 1)[0] for word in _GO_BLANKS.split(joined)])
-    names.discard("")
-    return _any_secret_name(names, policy)
+            return True  # a quoted or escaped name may hold blanks: leave it to the parser
+    # Whole words too: BuildKit names are anything up to a blank or `=` (`A]PWD` is one name,
+    # and a secret one, though neither `A` nor `PWD` is).
+    words = {word.split("=", 1)[0] for word in _GO_BLANKS.split("\n".join(lines))}
+    words.discard("")
+    return _any_secret_name(words - names, policy)
 
 
 @same_text_memo  # asked about the raw text again for its logical view

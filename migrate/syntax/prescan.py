@@ -45,6 +45,7 @@ _STAND_IN = "\x00"  # for a comment line's last backslash while joining
 # escaped backslashes and comment lines count too).
 _TIGHT_JOIN = re.compile(rf"\\(?<![ \t]\\)[ \t]*\r*\n(?:{_GO_BLANK}*(?:#[^\n]*)?\n)*[^ \t]")
 _HAS_INSTRUCTION = re.compile(r"(?m)^[^\S\n]*[^\s#]")
+_DIRECTIVE_LIKE = re.compile(r"\s*#\s*(escape|syntax|check)\s*=", re.I)
 
 
 @same_text_memo  # the prefilter and may_raise ask for the same file's view
@@ -108,7 +109,7 @@ def may_raise(text: str) -> bool:
         return True
     view = logical_view(text)
     # Parser directives (the escape one changes continuations) only stand first.
-    if re.match(r"\s*#\s*(escape|syntax|check)\s*=", view[:4096], re.I):
+    if _DIRECTIVE_LIKE.match(view[:4096]):
         return True
     if not _HAS_INSTRUCTION.search(view):
         return True
