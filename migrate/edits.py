@@ -58,12 +58,17 @@ def parse_mount(value: str) -> dict[str, str]:
 
 
 def mounts(instr: Instruction) -> list[dict[str, str]]:
-    """The instruction's `--mount` values, parsed once per instruction (the engine and several
-    rules ask); each call gets its own dicts."""
+    """The instruction's `--mount` values, parsed; each call gets its own dicts."""
+    return [dict(m) for m in shared_mounts(instr)]
+
+
+def shared_mounts(instr: Instruction) -> tuple[dict[str, str], ...]:
+    """mounts(instr), parsed once per instruction (the engine and several rules ask): shared,
+    not to be changed."""
     parsed = instr.memo.get("mounts")
     if parsed is None:
         parsed = instr.memo["mounts"] = tuple(parse_mount(v) for v in instr.flag_values("mount"))
-    return [dict(m) for m in parsed]
+    return parsed
 
 
 def secret_mount_id(m: dict[str, str]) -> str | None:
@@ -79,7 +84,7 @@ def secret_mount_id(m: dict[str, str]) -> str | None:
 
 
 def has_secret_mount(instr: Instruction, secret_id: str, env: str | None = None) -> bool:
-    for m in mounts(instr):
+    for m in shared_mounts(instr):
         if secret_mount_id(m) == secret_id and (env is None or m.get("env") == env):
             return True
     return False

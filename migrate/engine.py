@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .edits import mounts, secret_mount_id
+from .edits import secret_mount_id, shared_mounts
 from .findings import Finding
 from .fix import BuildRequirement, Edit, EditConflict, Fix, apply_edits
 from .frontend import ensure_frontend
@@ -182,7 +182,7 @@ def requirements(df: Dockerfile, hints: dict[tuple[str, str], BuildRequirement])
     for instr in df.instructions:
         if instr.cmd != "RUN":
             continue
-        for m in mounts(instr):
+        for m in shared_mounts(instr):
             required = m.get("required", "false").lower() in ("true", "1", "")
             if m.get("type") == "secret":
                 sid = secret_mount_id(m)

@@ -39,8 +39,8 @@ def rules_that_may_fire(text: str, settings: Settings) -> frozenset[str]:
 
 def _remembered_may_fire(text: str, settings: Settings):
     """_may_fire(text, settings), resumed where an earlier question about the same text and
-    settings objects stopped: its verdicts depend on nothing else (frozen settings; a text
-    object is immutable), so none is worked out twice."""
+    settings objects and the same enabled rules stopped: its verdicts depend on nothing else
+    (a text object is immutable, settings are frozen), so none is worked out twice."""
     memo = _verdict_memo
     rules = _enabled(settings)  # a new tuple whenever the enabled rules change
     if memo[0] is not text or memo[1] is not settings or memo[4] is not rules:

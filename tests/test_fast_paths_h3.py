@@ -176,7 +176,7 @@ def test_mount_values_split_as_the_quote_aware_pattern():
 
 
 def test_remembered_mounts_are_the_parsed_ones_and_each_call_gets_its_own():
-    from migrate.edits import mounts, parse_mount
+    from migrate.edits import mounts, parse_mount, shared_mounts
     from migrate.syntax import DockerfileSyntaxError, parse
 
     seen = 0
@@ -192,7 +192,7 @@ def test_remembered_mounts_are_the_parsed_ones_and_each_call_gets_its_own():
             seen += bool(first)
             for m in first:
                 m["type"] = "changed"
-            assert mounts(instr) == expected
+            assert mounts(instr) == expected and list(shared_mounts(instr)) == expected
     assert seen > 10
 
 

@@ -26,7 +26,7 @@ The pin is a digest or a custom frontend image; then it is reported only.
 
 from __future__ import annotations
 
-from ..edits import mounts
+from ..edits import shared_mounts
 from ..fix import Fix
 from ..frontend import parse_pin, replace_tag, upgraded_tag
 from .base import Rule, RuleContext
@@ -53,7 +53,7 @@ class LegacyFrontend(Rule):
                                f"`# syntax={d.value}` pins a legacy experimental frontend; RUN --mount is stable "
                                f"since docker/dockerfile:1.2. Fix: use docker/dockerfile:1.", fix=fix, subject="syntax")
             return
-        uses_env = any("env" in m for i in ctx.df.instructions if i.cmd == "RUN" for m in mounts(i)
+        uses_env = any("env" in m for i in ctx.df.instructions if i.cmd == "RUN" for m in shared_mounts(i)
                        if m.get("type") == "secret")
         if not uses_env:
             return
