@@ -68,8 +68,11 @@ def main(argv=None) -> int:
             t = clock()
             skip = can_skip(text, settings)
             spent[folder, "can_skip"] += clock() - t
+            # An equal text but another object (and settings): what the engine remembers about the
+            # last text object asked (the prefilter's verdicts) must not carry over from can_skip above.
+            again = "".join([raw, f"# round {rnd}\n"])
             t = clock()
-            migrate_source(text, settings)
+            migrate_source(again, replace(settings))
             spent[folder, "migrate_source"] += clock() - t
             if skip:
                 skipped[folder] += 1

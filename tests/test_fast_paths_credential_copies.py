@@ -1,4 +1,4 @@
-"""The shortcuts of the DM201/DM202 analyses answer what the full work answers (helper 2's speed-ups)."""
+"""The shortcuts of the DM201/DM202 analyses answer what the full work answers."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Helper 3's speed-ups answer exactly what the plain versions answer."""
+"""The shortcuts of the prefilter, the engine's gate and the syntax model answer exactly what the plain versions answer."""
 
 from __future__ import annotations
 
@@ -175,16 +175,22 @@ def test_mount_values_split_as_the_quote_aware_pattern():
         assert edits.parse_mount(value) == plain, value
 
 
-def test_remembered_mounts_are_the_parsed_ones_and_each_call_gets_its_own():
-    from migrate.edits import mounts, parse_mount, shared_mounts
+def _parsed(texts):
+    """The parses of the ``texts`` that parse."""
     from migrate.syntax import DockerfileSyntaxError, parse
 
-    seen = 0
-    for text in TEXTS:
+    for text in texts:
         try:
-            df = parse(text)
+            yield parse(text)
         except DockerfileSyntaxError:
             continue
+
+
+def test_remembered_mounts_are_the_parsed_ones_and_each_call_gets_its_own():
+    from migrate.edits import mounts, parse_mount, shared_mounts
+
+    seen = 0
+    for df in _parsed(TEXTS):
         for instr in df.instructions:
             expected = [parse_mount(v) for v in instr.flag_values("mount")]
             first = mounts(instr)
@@ -197,13 +203,7 @@ def test_remembered_mounts_are_the_parsed_ones_and_each_call_gets_its_own():
 
 
 def test_comments_before_finds_the_instruction_by_identity():
-    from migrate.syntax import DockerfileSyntaxError, parse
-
-    for text in TEXTS:
-        try:
-            df = parse(text)
-        except DockerfileSyntaxError:
-            continue
+    for df in _parsed(TEXTS):
         for instr in df.instructions:
             idx = df.nodes.index(instr)
             plain = []
