@@ -236,7 +236,7 @@ def _may_run_detected(instr: Instruction) -> bool:
 
 
 # The programs of _may_detect but git and the writers, with the argument words it needs of each
-# (what _may_run_detected looks for; tests/test_fast_paths_h2.py holds the two equal).
+# (what _may_run_detected looks for; tests/test_fast_paths_credential_copies.py holds the two equal).
 _PROGRAM_NEEDS = (
     ("tee", ()), ("nuget", ()), ("dotnet", ()), ("npm", ("set",)), ("yarn", ("set",)), ("pnpm", ("set",)),
     ("pip", ("config", "set")), ("poetry", ("config",)), ("composer", ("config",)), ("bundle", ("config",)),
