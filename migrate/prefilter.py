@@ -6,7 +6,8 @@ the rules detect (tests/test_prefilter.py holds them to that on every golden
 and corpus file); a false "maybe" only costs a full parse.
 
 Most rules also need one of a few words (`required_words`): a text holding
-none of them is rejected with a few substring tests, before any regex.
+none of them is rejected with a few substring tests, before any regex
+(Rule.quick_reject applies that gate, then the rule's own `may_find`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,14 @@ import re
 from typing import NamedTuple
 
 from .analysis import credential_copies, ssh, token_writes
+# The words are looked for in hintwords.py, which the analyses' hint checks share (its names
+# also kept here, as before).
+from .hintwords import ALL_WORDS as _ALL_WORDS  # noqa: F401
+from .hintwords import SSH_TOOLS
+from .hintwords import WORD_GROUPS as _WORD_GROUPS  # noqa: F401
+from .hintwords import fewest as _fewest
+from .hintwords import view_hint as _view_hint
+from .hintwords import words_in as _words_in
 from .memo import same_text_memo
 from .secrets import classify_name, find_credential_literals, triggers_in
 from .settings import Settings
@@ -45,33 +54,12 @@ class RequiredWords(NamedTuple):
     patterns: tuple[re.Pattern[str], ...] = ()
 
 
-def _fewest(words) -> tuple[str, ...]:
-    """``words`` without those containing another one (which is then in the text too)."""
-    return tuple(w for w in dict.fromkeys(words) if not any(o != w and o in w for o in words))
-
-
 _CREDENTIAL_COPY = RequiredWords(_fewest(credential_copies._HINT_WORDS))
 # may_write_token's hint: its words, or its patterns (`sed...$` and `bundle config...:` may hold blanks).
 _TOKEN_WRITE = RequiredWords(_fewest(token_writes._HINT_WORDS), (("sed", "$"), ("bundle", "config")),
                              (token_writes._HINT_URL,))
 # may_involve_ssh: its words, or `ssh|scp|sftp ... -i`.
-_SSH = RequiredWords(_fewest((*ssh._HINT_WORDS, "ssh", "scp", "sftp")))
-# Looked for once per text, for all rules.
-_ALL_WORDS = tuple(dict.fromkeys(w for need in (_CREDENTIAL_COPY, _TOKEN_WRITE, _SSH) for w in need.words))
-
-
-def _grouped_words(keys: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Each of _ALL_WORDS under the first of ``keys`` it contains (under itself when none): a
-    text without a key holds none of its group's words, so one scan rules the group out."""
-    groups: dict[str, list[str]] = {}
-    for w in _ALL_WORDS:
-        groups.setdefault(next((k for k in keys if k in w), w), []).append(w)
-    return tuple((k, tuple(ws)) for k, ws in groups.items())
-
-
-# Keys most Dockerfiles lack, each shared by several words (any keys would be sound: they only
-# decide how many scans a text lacking the words costs).
-_WORD_GROUPS = _grouped_words(("auth", "rc", "sa", ".p", "cre", "key", "ea", "ip.", "aws", "sf", "ks", "ssw"))
+_SSH = RequiredWords(_fewest((*ssh._HINT_WORDS, *SSH_TOOLS)))
 
 
 def required_words(code: str, settings: Settings) -> RequiredWords | None:
@@ -104,10 +92,6 @@ def lacks_words(text: str, need: RequiredWords) -> bool:
     return answer
 
 
-# A logical view, and the words of the text it is the view of (see expect_view).
-_view_hint: list = [None, frozenset()]
-
-
 def expect_view(view: str, text: str) -> None:
     """Rules are about to be asked about ``view``, the logical view of ``text``. When every join
     of ``text`` keeps words apart, each word of the view (none holds a blank or a newline) lies
@@ -116,14 +100,6 @@ def expect_view(view: str, text: str) -> None:
     known = _words_in.peek(text)
     if known is not None and joins_keep_words_apart(text):
         _view_hint[:] = [view, known[0]]
-
-
-@same_text_memo  # every rule asks about the same text
-def _words_in(text: str) -> tuple[frozenset[str], str, dict]:
-    low = text.lower()
-    if text is _view_hint[0]:
-        return frozenset([w for w in _view_hint[1] if w in low]), low, {}
-    return frozenset([w for key, group in _WORD_GROUPS if key in low for w in group if w == key or w in low]), low, {}
 
 
 _secret_names: dict[int, tuple] = {}  # id(policy) -> (policy, {name: classify_name(name) is not None}, secret names)

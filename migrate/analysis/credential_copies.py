@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 
 from ..edits import add_run_flag, mounts, remove_instruction
 from ..fix import BuildRequirement, Edit
+from ..hintwords import CREDENTIAL_COPY_WORDS, AnyOf, words_in
 from ..settings import Settings
 from ..syntax import Dockerfile, Instruction, Stage, name_value_pairs
 from .credential_files import (Content, CredentialKind, destination_may_be_credential, inspect_content, kind_of_name,
@@ -74,17 +75,16 @@ _HINT = re.compile(
     r"settings|auth\.json|\.env|kube|\.pem|\.key|\.p12|\.pfx|\.jks|\.bcfks|keystore|\.json|secret|creds"
 )
 # _HINT's alternatives are all literal: substrings of the lower-cased text (ASCII texts; others take _HINT).
-_HINT_WORDS = ("npmrc", "yarnrc", "pypirc", "pip.conf", "pip.ini", "netrc", "credential", ".docker", "dockercfg",
-               ".aws", ".gem", "nuget", "settings", "auth.json", ".env", "kube", ".pem", ".key", ".p12", ".pfx",
-               ".jks", ".bcfks", "keystore", ".json", "secret", "creds")
+_HINT_WORDS = CREDENTIAL_COPY_WORDS
+_ANY_HINT_WORD = AnyOf(_HINT_WORDS)
 
 
 def _hint(text: str) -> bool:
-    """``_HINT.search(text)``, faster."""
+    """``_HINT.search(text)``, from the words found once per text (hintwords.words_in)."""
     if not text.isascii():
         return _HINT.search(text) is not None
-    low = text.lower()
-    return any(w in low for w in _HINT_WORDS)
+    present, low, _verdicts = words_in(text)
+    return _ANY_HINT_WORD(present, low)
 
 
 _COPY_LINE = re.compile(r"(?im)^[^\S\n]*(?:onbuild[^\S\n]+)?(?:copy|add)[^\S\n]")

@@ -31,6 +31,7 @@ from functools import lru_cache
 
 from ..edits import add_run_flag, mounts, remove_instruction, remove_pair
 from ..fix import Edit
+from ..hintwords import SSH_TOOLS, SSH_WORDS, AnyOf, words_in
 from ..settings import Settings
 from ..syntax import Dockerfile, Instruction, Stage, name_value_pairs
 from ..syntax.words import unquote_shell_word
@@ -44,18 +45,29 @@ COPIED_CODE, VAR_CODE, HACK_CODE = "DM301", "DM302", "DM303"
 # Cheap pre-filter: nothing SSH-related in the text means nothing to analyse.
 # Every finding needs key material (a key-like file name, a .ssh path, ssh-add, an `-i` identity, an
 # IdentityFile) or a host-key hack; an openssh install or a migrated clone alone needs no analysis.
-_HINT_WORDS = ("id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "deploy", ".ssh", "_rsa", "_ed25519", "_ecdsa",
-               "ssh-add", "hostkeychecking", "knownhostsfile", "identityfile", "ssh_config")
+_HINT_WORDS = SSH_WORDS
+_ANY_HINT_WORD = AnyOf(_HINT_WORDS)
 _IDENTITY_HINT = re.compile(r"\b(?:ssh|scp|sftp)\b[^\n]*?\s-i")
+# _IDENTITY_HINT led by a literal, so the regex engine jumps from "s" to "s" instead of trying
+# every position: after an "s" (a word character), the lookbehind holds exactly where `\b` does.
+_IDENTITY_HINT_FROM_S = re.compile(r"s(?<!\ws)(?:sh|cp|ftp)\b[^\n]*?\s-i")
 
 
 @lru_cache(maxsize=64)
 def may_involve_ssh(text: str) -> bool:
     """Could a DM3xx rule find something in ``text``? (substring tests; a superset of what they detect)"""
-    low = text.lower()
-    if any(w in low for w in _HINT_WORDS):
+    if not text.isascii():
+        low = text.lower()
+        if any(w in low for w in _HINT_WORDS):
+            return True
+        return "-i" in low and _IDENTITY_HINT.search(low) is not None
+    present, low, _verdicts = words_in(text)  # found once per text
+    if _ANY_HINT_WORD(present, low):
         return True
-    return "-i" in low and _IDENTITY_HINT.search(low) is not None
+    # A match of _IDENTITY_HINT holds one of SSH_TOOLS and "-i".
+    return (not present.isdisjoint(SSH_TOOLS) and "-i" in low
+            and _IDENTITY_HINT_FROM_S.search(low) is not None)
+
 
 KEY_NAME = re.compile(r"(?i)^(?:id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?(?:[._-].*)?|.*deploy[_-]?key.*|.+_(?:rsa|ed25519|ecdsa))$")
 NOT_KEY_NAME = re.compile(r"(?i)(?:\.pub|\.pub\.txt)$|^(?:known_hosts.*|authorized_keys2?|config|ssh_config|sshd_config|environment|rc)$")

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 
 from ..edits import mounts, remove_instruction
 from ..fix import Edit
+from ..hintwords import TOKEN_WRITE_WORDS, AnyOf, words_in
 from ..secrets import classify_name, find_credential_literals
 from ..settings import Settings
 from ..syntax import Dockerfile, Instruction, Stage
@@ -59,9 +60,8 @@ _PLACEHOLDER = re.compile(r"(?i)^(?:|x+|\*+|<[^>]*>|changeme|placeholder|redacte
 
 # _HINT, split for speed: its literal alternatives as substrings of the lower-cased text,
 # the rest as patterns tried only when their leading word occurs (ASCII texts; others take _HINT).
-_HINT_WORDS = ("insteadof", "extraheader", "_auth", "authtoken", "npmauth", "password", "passwd", "token", "secret",
-               "credential", "netrc", "npmrc", "pypirc", "pip.conf", "pip.ini", "auth.json", "yarnrc", "nuget",
-               "http-basic", "-oauth", "gitlab-", "bearer", "aws_se", "login", ".env", "kube", ".docker", "settings")
+_HINT_WORDS = TOKEN_WRITE_WORDS
+_ANY_HINT_WORD = AnyOf(_HINT_WORDS)
 _HINT_URL = re.compile(r"://[^/\s\"']*@")
 _HINT_BUNDLE = re.compile(r"bundle\W+config[^\n]*:")
 _HINT_SED = re.compile(r"sed\b[^\n]*\$")
@@ -69,11 +69,11 @@ _RUN_LINE = re.compile(r"(?im)^[^\S\n]*(?:onbuild[^\S\n]+)?run\b")
 
 
 def _hint(text: str) -> bool:
-    """``_HINT.search(text)``, faster."""
+    """``_HINT.search(text)``, faster: its words as found once per text (hintwords.words_in)."""
     if not text.isascii():
         return _HINT.search(text) is not None
-    low = text.lower()
-    return (any(w in low for w in _HINT_WORDS)
+    present, low, _verdicts = words_in(text)  # found once per text
+    return (_ANY_HINT_WORD(present, low)
             or ("://" in low and _HINT_URL.search(low) is not None)
             or ("bundle" in low and _HINT_BUNDLE.search(low) is not None)
             or ("sed" in low and "$" in low and _HINT_SED.search(low) is not None))

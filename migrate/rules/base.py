@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from ..findings import Finding
+from ..prefilter import lacks_required_words
 from ..settings import Settings
 from ..syntax import Dockerfile
 
@@ -43,8 +44,15 @@ class Rule:
     @classmethod
     def quick_reject(cls, text: str, settings: Settings) -> bool:
         """True only if this rule certainly finds nothing in ``text`` (lets the
-        engine skip parsing). The default never rejects."""
-        return False
+        engine skip parsing): the text lacks the rule's required words (see
+        prefilter.required_words), or its own check ``may_find`` says so."""
+        return lacks_required_words(cls.code, text, settings) or not cls.may_find(text, settings)
+
+    @classmethod
+    def may_find(cls, text: str, settings: Settings) -> bool:
+        """False only if this rule certainly finds nothing in ``text`` (asked only of a text
+        quick_reject's word gate let through). The default always may."""
+        return True
 
     @classmethod
     def doc(cls) -> str:

@@ -55,7 +55,6 @@ from __future__ import annotations
 
 from ..analysis.credential_copies import SECRET_FRONTEND, CredCopy, analyse_copies, may_copy_credentials
 from ..fix import Fix
-from ..prefilter import lacks_required_words
 from .base import Rule, RuleContext
 
 
@@ -86,8 +85,8 @@ class CredentialFileCopied(Rule):
     name = "credential-file-copied"
 
     @classmethod
-    def quick_reject(cls, text, settings):
-        return lacks_required_words(cls.code, text, settings) or not may_copy_credentials(text, settings)
+    def may_find(cls, text, settings):
+        return may_copy_credentials(text, settings)
 
     def check(self, ctx: RuleContext):
         analysis = credential_copies(ctx)

@@ -53,7 +53,6 @@ from __future__ import annotations
 
 from ..analysis.token_writes import TokenWrite, analyse_token_writes, may_write_token
 from ..fix import Fix
-from ..prefilter import lacks_required_words
 from .base import Rule, RuleContext
 
 
@@ -66,8 +65,8 @@ class TokenPersistedInRun(Rule):
     name = "token-persisted-in-run"
 
     @classmethod
-    def quick_reject(cls, text, settings):
-        return lacks_required_words(cls.code, text, settings) or not may_write_token(text, settings)
+    def may_find(cls, text, settings):
+        return may_write_token(text, settings)
 
     def check(self, ctx: RuleContext):
         for tw in token_writes(ctx):

@@ -39,7 +39,6 @@ with an `insteadOf` rewrite, scp, sftp, rsync and ssh.
 
 from __future__ import annotations
 
-from ..prefilter import lacks_required_words
 from .base import Rule, RuleContext
 from .dm3_ssh_fix import may_involve_ssh, key_fix, ssh_analysis
 
@@ -49,8 +48,8 @@ class SshKeyCopied(Rule):
     name = "ssh-key-copied"
 
     @classmethod
-    def quick_reject(cls, text, settings):
-        return lacks_required_words(cls.code, text, settings) or not may_involve_ssh(text)
+    def may_find(cls, text, settings):
+        return may_involve_ssh(text)
 
     def check(self, ctx: RuleContext):
         for key in ssh_analysis(ctx).keys:

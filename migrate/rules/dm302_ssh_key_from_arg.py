@@ -38,7 +38,6 @@ recognized SSH users.
 
 from __future__ import annotations
 
-from ..prefilter import lacks_required_words
 from .base import Rule, RuleContext
 from .dm3_ssh_fix import may_involve_ssh, key_fix, ssh_analysis
 
@@ -58,8 +57,8 @@ class SshKeyFromArg(Rule):
     name = "ssh-key-from-arg"
 
     @classmethod
-    def quick_reject(cls, text, settings):
-        return lacks_required_words(cls.code, text, settings) or not may_involve_ssh(text)
+    def may_find(cls, text, settings):
+        return may_involve_ssh(text)
 
     def check(self, ctx: RuleContext):
         for key in ssh_analysis(ctx).keys:

@@ -29,7 +29,6 @@ config file, or it sits in a construct that cannot be split (`||`, `if`).
 
 from __future__ import annotations
 
-from ..prefilter import lacks_required_words
 from .base import Rule, RuleContext
 from .dm3_ssh_fix import may_involve_ssh, hack_fix, ssh_analysis
 
@@ -40,8 +39,8 @@ class SshHostKeyCheckDisabled(Rule):
     severity = "warning"
 
     @classmethod
-    def quick_reject(cls, text, settings):
-        return lacks_required_words(cls.code, text, settings) or not may_involve_ssh(text)
+    def may_find(cls, text, settings):
+        return may_involve_ssh(text)
 
     def check(self, ctx: RuleContext):
         for hack in ssh_analysis(ctx).hacks:
