@@ -115,3 +115,17 @@ def test_the_identity_hint_needs_a_word_boundary_before_the_tool():
     assert not ssh.may_involve_ssh.__wrapped__("RUN xssh -i k")
     assert ssh.may_involve_ssh.__wrapped__("RUN x.ssh -i k")  # a `.ssh` hint word anyway
     assert ssh.may_involve_ssh.__wrapped__("RUN x-ssh -i k")
+
+
+def test_copy_lines_found_from_their_keyword_equal_the_plain_regex():
+    rnd = random.Random(6)
+    pieces = ["copy", "add", "COPY", "Add", "onbuild", "ONBUILD", " ", "\t", "\n", "\r", "\x0b", "\x1c", "x", "#",
+              "\\", "c", "a", "\u00a0", "\u212a", "addcopy"]
+    extra = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 10))) for _ in range(30000)]
+    found = 0
+    for text in TEXTS + TRICKY + extra:
+        for variant in (text, text.swapcase()):
+            plain = credential_copies._COPY_LINE.search(variant) is not None
+            found += plain
+            assert credential_copies._has_copy_line(variant) == plain, repr(variant[:200])
+    assert found > 1000
