@@ -32,11 +32,25 @@ def _variants(text):
     return (text, text.upper(), text.swapcase(), text + "\n" + " ".join(hintwords.ALL_WORDS[::4]))
 
 
-def test_may_involve_ssh_equals_the_plain_scan():
+def _hints(text):
+    return (ssh.may_involve_ssh.__wrapped__(text), credential_copies._hint(text), token_writes._hint(text))
+
+
+def _plain_hints(text):
+    return (_plain_may_involve_ssh(text), credential_copies._HINT.search(text) is not None,
+            token_writes._HINT.search(text) is not None)
+
+
+def test_hints_equal_the_plain_scans_with_or_without_the_words_found():
     assert len(TEXTS) > 50
     for text in TEXTS + TRICKY:
         for variant in _variants(text):
-            assert ssh.may_involve_ssh.__wrapped__(variant) == _plain_may_involve_ssh(variant), variant[:200]
+            variant = "".join([variant, "\n"])  # an object the memo has not seen
+            expected = _plain_hints(variant)
+            assert hintwords.words_in.peek(variant) is None
+            assert _hints(variant) == expected, variant[:200]  # scanning for their own words
+            hintwords.words_in(variant)
+            assert _hints(variant) == expected, variant[:200]  # from the words found
 
 
 def test_hints_of_a_logical_view_equal_the_plain_scans():
@@ -47,9 +61,8 @@ def test_hints_of_a_logical_view_equal_the_plain_scans():
         hintwords.words_in(text)
         prefilter.expect_view(view, text)
         hinted += hintwords.view_hint[0] is view
-        assert ssh.may_involve_ssh.__wrapped__(view) == _plain_may_involve_ssh(view), text[:200]
-        for module in (credential_copies, token_writes):
-            assert module._hint(view) == (module._HINT.search(view) is not None), text[:200]
+        hintwords.words_in(view)
+        assert _hints(view) == _plain_hints(view), text[:200]
     assert hinted > 50
 
 

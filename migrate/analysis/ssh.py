@@ -61,12 +61,21 @@ def may_involve_ssh(text: str) -> bool:
         if any(w in low for w in _HINT_WORDS):
             return True
         return "-i" in low and _IDENTITY_HINT.search(low) is not None
-    present, low, _verdicts = words_in(text)  # found once per text
-    if _ANY_HINT_WORD(present, low):
-        return True
+    # The words the prefilter found in the same text, when it looked (scanning for all its
+    # words would cost more than for these alone).
+    known = words_in.peek(text)
+    if known is None:
+        low = text.lower()
+        if any(w in low for w in _HINT_WORDS):
+            return True
+        has_tool = any(t in low for t in SSH_TOOLS)
+    else:
+        present, low = known[0], known[1]
+        if _ANY_HINT_WORD(present, low):
+            return True
+        has_tool = not present.isdisjoint(SSH_TOOLS)
     # A match of _IDENTITY_HINT holds one of SSH_TOOLS and "-i".
-    return (not present.isdisjoint(SSH_TOOLS) and "-i" in low
-            and _IDENTITY_HINT_FROM_S.search(low) is not None)
+    return has_tool and "-i" in low and _IDENTITY_HINT_FROM_S.search(low) is not None
 
 
 KEY_NAME = re.compile(r"(?i)^(?:id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?(?:[._-].*)?|.*deploy[_-]?key.*|.+_(?:rsa|ed25519|ecdsa))$")

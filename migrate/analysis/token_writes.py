@@ -69,11 +69,18 @@ _RUN_LINE = re.compile(r"(?im)^[^\S\n]*(?:onbuild[^\S\n]+)?run\b")
 
 
 def _hint(text: str) -> bool:
-    """``_HINT.search(text)``, faster: its words as found once per text (hintwords.words_in)."""
+    """``_HINT.search(text)``, faster: its words from those the prefilter found in the same text,
+    when it looked (scanning for all its words would cost more than for these alone)."""
     if not text.isascii():
         return _HINT.search(text) is not None
-    present, low, _verdicts = words_in(text)  # found once per text
-    return (_ANY_HINT_WORD(present, low)
+    known = words_in.peek(text)
+    if known is None:
+        low = text.lower()
+        has_word = any(w in low for w in _HINT_WORDS)
+    else:
+        low = known[1]
+        has_word = _ANY_HINT_WORD(known[0], low)
+    return (has_word
             or ("://" in low and _HINT_URL.search(low) is not None)
             or ("bundle" in low and _HINT_BUNDLE.search(low) is not None)
             or ("sed" in low and "$" in low and _HINT_SED.search(low) is not None))
