@@ -6,7 +6,6 @@ Exit codes: check 0 clean, 1 findings; diff 0 no change, 1 changes; fix 0
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import replace
 

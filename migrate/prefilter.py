@@ -16,14 +16,8 @@ import re
 from typing import NamedTuple
 
 from .analysis import credential_copies, ssh, token_writes
-# The words are looked for in hintwords.py, which the analyses' hint checks share (its names
-# also kept here, as before).
-from .hintwords import ALL_WORDS as _ALL_WORDS  # noqa: F401
-from .hintwords import SSH_TOOLS
-from .hintwords import WORD_GROUPS as _WORD_GROUPS  # noqa: F401
-from .hintwords import fewest as _fewest
-from .hintwords import view_hint as _view_hint
-from .hintwords import words_in as _words_in
+# The words are looked for in hintwords.py, which the analyses' hint checks share.
+from .hintwords import SSH_TOOLS, fewest, view_hint, words_in
 from .memo import same_text_memo
 from .secrets import classify_name, find_credential_literals, triggers_in
 from .settings import Settings
@@ -54,12 +48,12 @@ class RequiredWords(NamedTuple):
     patterns: tuple[re.Pattern[str], ...] = ()
 
 
-_CREDENTIAL_COPY = RequiredWords(_fewest(credential_copies._HINT_WORDS))
+_CREDENTIAL_COPY = RequiredWords(fewest(credential_copies._HINT_WORDS))
 # may_write_token's hint: its words, or its patterns (`sed...$` and `bundle config...:` may hold blanks).
-_TOKEN_WRITE = RequiredWords(_fewest(token_writes._HINT_WORDS), (("sed", "$"), ("bundle", "config")),
+_TOKEN_WRITE = RequiredWords(fewest(token_writes._HINT_WORDS), (("sed", "$"), ("bundle", "config")),
                              (token_writes._HINT_URL,))
 # may_involve_ssh: its words, or `ssh|scp|sftp ... -i`.
-_SSH = RequiredWords(_fewest((*ssh._HINT_WORDS, *SSH_TOOLS)))
+_SSH = RequiredWords(fewest((*ssh._HINT_WORDS, *SSH_TOOLS)))
 
 
 def required_words(code: str, settings: Settings) -> RequiredWords | None:
@@ -83,7 +77,7 @@ def lacks_required_words(code: str, text: str, settings: Settings) -> bool:
 
 def lacks_words(text: str, need: RequiredWords) -> bool:
     """For ASCII ``text``: True when it holds none of ``need``."""
-    present, low, answers = _words_in(text)
+    present, low, answers = words_in(text)
     answer = answers.get(id(need))  # the SSH rules share theirs
     if answer is None:
         answer = answers[id(need)] = (present.isdisjoint(need.words)
@@ -96,10 +90,10 @@ def expect_view(view: str, text: str) -> None:
     """Rules are about to be asked about ``view``, the logical view of ``text``. When every join
     of ``text`` keeps words apart, each word of the view (none holds a blank or a newline) lies
     within one stretch of ``text`` the view copies: the view holds only words ``text`` holds,
-    and _words_in looks for those alone."""
-    known = _words_in.peek(text)
+    and words_in looks for those alone."""
+    known = words_in.peek(text)
     if known is not None and joins_keep_words_apart(text):
-        _view_hint[:] = [view, known[0]]
+        view_hint[:] = [view, known[0]]
 
 
 _secret_names: dict[int, tuple] = {}  # id(policy) -> (policy, {name: classify_name(name) is not None}, secret names)

@@ -143,7 +143,7 @@ def test_dry_run_false_values_write(tmp_path):
 
 def test_patch_dir_one_patch_per_repository_applies_with_git(tmp_path):
     a = make_repo(tmp_path / "repos" / "a", {"Dockerfile": LEAKY, "svc/Dockerfile": LEAKY_SSH})
-    b = make_repo(tmp_path / "repos" / "b", {"Dockerfile": CLEAN})
+    make_repo(tmp_path / "repos" / "b", {"Dockerfile": CLEAN})
     c = make_repo(tmp_path / "repos" / "c", {"deploy/Dockerfile": LEAKY})
     out = tmp_path / "patches"
     r = cli(["diff", "--format", "json", "--patch-dir", str(out), "repos/a", "repos/b", "repos/c"], cwd=tmp_path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from migrate import prefilter, skip
+from migrate import hintwords, prefilter, skip
 from migrate.rules import ALL_RULES
 from migrate.settings import DEFAULT_SETTINGS
 
@@ -19,16 +19,16 @@ TRICKY = ["RUN cat ~/.ssh/id_rsa", "COPY .npmrc .", "RUN echo rc sa .p cre key e
 def test_word_groups_find_every_word():
     assert len(TEXTS) > 50
     for text in TEXTS + TRICKY:
-        for variant in (text, text + "\n" + " ".join(prefilter._ALL_WORDS[::3])):
+        for variant in (text, text + "\n" + " ".join(hintwords.ALL_WORDS[::3])):
             low = variant.lower()
-            assert prefilter._words_in.__wrapped__(variant)[0] == frozenset(
-                w for w in prefilter._ALL_WORDS if w in low), variant[:200]
+            assert hintwords.words_in.__wrapped__(variant)[0] == frozenset(
+                w for w in hintwords.ALL_WORDS if w in low), variant[:200]
 
 
 def test_every_word_is_in_one_group_under_a_key_it_contains():
-    grouped = [w for _key, group in prefilter._WORD_GROUPS for w in group]
-    assert sorted(grouped) == sorted(prefilter._ALL_WORDS)
-    assert all(key in w for key, group in prefilter._WORD_GROUPS for w in group)
+    grouped = [w for _key, group in hintwords.WORD_GROUPS for w in group]
+    assert sorted(grouped) == sorted(hintwords.ALL_WORDS)
+    assert all(key in w for key, group in hintwords.WORD_GROUPS for w in group)
 
 
 def _fresh(text, settings):
@@ -142,20 +142,20 @@ def test_words_of_a_view_found_from_its_text_equal_a_full_scan():
         if not text.isascii():
             continue
         view = logical_view(text)
-        prefilter._words_in(text)
+        hintwords.words_in(text)
         prefilter.expect_view(view, text)
-        hinted += prefilter._view_hint[0] is view
+        hinted += hintwords.view_hint[0] is view
         low = view.lower()
-        assert prefilter._words_in(view)[0] == frozenset(w for w in prefilter._ALL_WORDS if w in low), text[:200]
+        assert hintwords.words_in(view)[0] == frozenset(w for w in hintwords.ALL_WORDS if w in low), text[:200]
     assert hinted > 50
 
 
 def test_peek_answers_only_for_the_remembered_text():
     text = "RUN echo token"
-    prefilter._words_in(text)
-    assert prefilter._words_in.peek(text) is prefilter._words_in(text)
-    assert prefilter._words_in.peek("".join(["RUN echo ", "token"])) is None  # equal, but another object
-    assert prefilter._words_in.peek(text + " ") is None
+    hintwords.words_in(text)
+    assert hintwords.words_in.peek(text) is hintwords.words_in(text)
+    assert hintwords.words_in.peek("".join(["RUN echo ", "token"])) is None  # equal, but another object
+    assert hintwords.words_in.peek(text + " ") is None
 
 
 MOUNT_VALUES = ["type=secret,id=npm", 'type=secret,id="a,b",target=/x', "type=ssh", "", ",,", "a=1,,b",

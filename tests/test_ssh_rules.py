@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, reject, settings as hsettings, strate
 
 from fuzz.invariants import check_migrate
 from migrate.analysis.shell_script import split_script
-from migrate.analysis.ssh import Endpoint, analyse_ssh, endpoints_in_text, may_involve_ssh, norm_path, url_endpoint
+from migrate.analysis.ssh import analyse_ssh, endpoints_in_text, may_involve_ssh, norm_path, url_endpoint
 from migrate.engine import migrate_source
 from migrate.rules import ALL_RULES
-from migrate.settings import DEFAULT_SETTINGS, Settings
+from migrate.settings import DEFAULT_SETTINGS
 from migrate.syntax import parse
 
 from oracle import OFFICIAL_MISSING, official_available, official_parse

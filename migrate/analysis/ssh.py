@@ -1496,7 +1496,6 @@ def _plan_key(scan: _StageScan, key: Key, owner_of=lambda p: None) -> None:
                         break
     key.where = where
     ch = key.changes
-    body = scan.body
     # where the key exists: after the COPY, or after its first write for a variable
     # (an agent started earlier in the RUN that loads it belongs to it too)
     key_start = key.pos

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..analysis.flows import SecretFlow
-from ..edits import add_run_flag, has_secret_mount, remove_instruction, remove_pair
+from ..edits import add_run_flag, has_secret_mount, remove_pair
 from ..fix import BuildRequirement, Edit, Fix
 from ..frontend import can_satisfy
 from ..secrets import scan_credential_literals

@@ -54,7 +54,6 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
-import os
 import re
 import shutil
 import subprocess

@@ -3,7 +3,6 @@ succeeds only when its credential is visible. No Docker needed."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
