@@ -68,6 +68,7 @@ class AnyOf:
     words words_in found in it: ``AnyOf(words)(*words_in(text)[:2])``."""
 
     def __init__(self, words):
+        self.words = tuple(words)
         least = fewest(words)  # a text holding a word holds the words it contains
         self.found = frozenset(w for w in least if w in ALL_WORDS)
         # Each other word contains one of ALL_WORDS (fewest dropped it for that one): only a
@@ -76,3 +77,13 @@ class AnyOf:
 
     def __call__(self, present: frozenset[str], low: str) -> bool:
         return not present.isdisjoint(self.found) or any(a in present and w in low for a, w in self.inside)
+
+    def holds(self, text: str) -> tuple[bool, str]:
+        """For an ASCII ``text``: whether ``text.lower()`` holds one of the words, and that
+        lower-cased text. From the words words_in found in the same text object when it looked
+        (a scan for all its words would cost more than one for these alone)."""
+        known = words_in.peek(text)
+        if known is None:
+            low = text.lower()
+            return any(w in low for w in self.words), low
+        return self(known[0], known[1]), known[1]

@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .analysis import credential_copies, ssh, token_writes
+from .analysis import token_writes
 # The words are looked for in hintwords.py, which the analyses' hint checks share.
-from .hintwords import SSH_TOOLS, fewest, view_hint, words_in
+from .hintwords import CREDENTIAL_COPY_WORDS, SSH_TOOLS, SSH_WORDS, TOKEN_WRITE_WORDS, fewest, view_hint, words_in
 from .memo import same_text_memo
 from .secrets import classify_name, find_credential_literals, triggers_in
 from .settings import Settings
@@ -48,12 +48,12 @@ class RequiredWords(NamedTuple):
     patterns: tuple[re.Pattern[str], ...] = ()
 
 
-_CREDENTIAL_COPY = RequiredWords(fewest(credential_copies._HINT_WORDS))
+_CREDENTIAL_COPY = RequiredWords(fewest(CREDENTIAL_COPY_WORDS))
 # may_write_token's hint: its words, or its patterns (`sed...$` and `bundle config...:` may hold blanks).
-_TOKEN_WRITE = RequiredWords(fewest(token_writes._HINT_WORDS), (("sed", "$"), ("bundle", "config")),
+_TOKEN_WRITE = RequiredWords(fewest(TOKEN_WRITE_WORDS), (("sed", "$"), ("bundle", "config")),
                              (token_writes._HINT_URL,))
 # may_involve_ssh: its words, or `ssh|scp|sftp ... -i`.
-_SSH = RequiredWords(fewest((*ssh._HINT_WORDS, *SSH_TOOLS)))
+_SSH = RequiredWords(fewest((*SSH_WORDS, *SSH_TOOLS)))
 
 
 def required_words(code: str, settings: Settings) -> RequiredWords | None:
@@ -110,8 +110,8 @@ def _verdicts_of(policy) -> tuple:
 
 
 def _is_secret_name(name: str, policy) -> bool:
-    """classify_name(name, None, policy) is not None, remembered per name: classify_name's own
-    cache hashes the policy (a dataclass of tuples) on every call."""
+    """classify_name(name, None, policy) is not None, remembered per name and policy, with the
+    set of secret names so far (what _any_secret_name's set operations read)."""
     entry = _verdicts_of(policy)
     known = entry[1]
     verdict = known.get(name)

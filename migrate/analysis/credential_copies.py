@@ -36,6 +36,7 @@ from ..fix import BuildRequirement, Edit
 from ..hintwords import CREDENTIAL_COPY_WORDS, AnyOf, words_in
 from ..settings import Settings
 from ..syntax import Dockerfile, Instruction, Stage, name_value_pairs
+from ..syntax.prescan import keyword_matches
 from .credential_files import (Content, CredentialKind, destination_may_be_credential, inspect_content, kind_of_name,
                                source_may_be_credential)
 from .dockerignore import excluded, ignore_file_text
@@ -80,15 +81,10 @@ _ANY_HINT_WORD = AnyOf(_HINT_WORDS)
 
 
 def _hint(text: str) -> bool:
-    """``_HINT.search(text)``, faster: from the words the prefilter found in the same text, when
-    it looked (scanning for all its words would cost more than for these alone)."""
+    """``_HINT.search(text)``, faster (see AnyOf.holds)."""
     if not text.isascii():
         return _HINT.search(text) is not None
-    known = words_in.peek(text)
-    if known is None:
-        low = text.lower()
-        return any(w in low for w in _HINT_WORDS)
-    return _ANY_HINT_WORD(known[0], known[1])
+    return _ANY_HINT_WORD.holds(text)[0]
 
 
 _COPY_LINE = re.compile(r"(?im)^[^\S\n]*(?:onbuild[^\S\n]+)?(?:copy|add)[^\S\n]")
@@ -105,12 +101,7 @@ def _has_copy_line(text: str) -> bool:
         return _COPY_LINE.search(text) is not None
     known = words_in.peek(text)
     low = known[1] if known is not None else text.lower()
-    for keyword in _COPY_KEYWORDS:
-        for m in keyword.finditer(low):  # no keyword starts inside a match: none is missed
-            at = m.start()
-            if _COPY_LEAD.fullmatch(low, low.rfind("\n", 0, at) + 1, at):
-                return True
-    return False
+    return next(keyword_matches(low, _COPY_KEYWORDS, _COPY_LEAD), None) is not None
 
 
 _COPY_ARGS = re.compile(r"(?im)^[^\S\n]*(?:onbuild[^\S\n]+)?(?:copy|add)[^\S\n]+(.*)$")

@@ -31,7 +31,7 @@ from functools import lru_cache
 
 from ..edits import add_run_flag, mounts, remove_instruction, remove_pair
 from ..fix import Edit
-from ..hintwords import SSH_TOOLS, SSH_WORDS, AnyOf, words_in
+from ..hintwords import SSH_TOOLS, SSH_WORDS, AnyOf
 from ..settings import Settings
 from ..syntax import Dockerfile, Instruction, Stage, name_value_pairs
 from ..syntax.words import unquote_shell_word
@@ -47,6 +47,7 @@ COPIED_CODE, VAR_CODE, HACK_CODE = "DM301", "DM302", "DM303"
 # IdentityFile) or a host-key hack; an openssh install or a migrated clone alone needs no analysis.
 _HINT_WORDS = SSH_WORDS
 _ANY_HINT_WORD = AnyOf(_HINT_WORDS)
+_ANY_TOOL = AnyOf(SSH_TOOLS)
 _IDENTITY_HINT = re.compile(r"\b(?:ssh|scp|sftp)\b[^\n]*?\s-i")
 # _IDENTITY_HINT led by a literal, so the regex engine jumps from "s" to "s" instead of trying
 # every position: after an "s" (a word character), the lookbehind holds exactly where `\b` does.
@@ -61,21 +62,11 @@ def may_involve_ssh(text: str) -> bool:
         if any(w in low for w in _HINT_WORDS):
             return True
         return "-i" in low and _IDENTITY_HINT.search(low) is not None
-    # The words the prefilter found in the same text, when it looked (scanning for all its
-    # words would cost more than for these alone).
-    known = words_in.peek(text)
-    if known is None:
-        low = text.lower()
-        if any(w in low for w in _HINT_WORDS):
-            return True
-        has_tool = any(t in low for t in SSH_TOOLS)
-    else:
-        present, low = known[0], known[1]
-        if _ANY_HINT_WORD(present, low):
-            return True
-        has_tool = not present.isdisjoint(SSH_TOOLS)
+    hinted, low = _ANY_HINT_WORD.holds(text)
+    if hinted:
+        return True
     # A match of _IDENTITY_HINT holds one of SSH_TOOLS and "-i".
-    return has_tool and "-i" in low and _IDENTITY_HINT_FROM_S.search(low) is not None
+    return "-i" in low and _ANY_TOOL.holds(text)[0] and _IDENTITY_HINT_FROM_S.search(low) is not None
 
 
 KEY_NAME = re.compile(r"(?i)^(?:id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?(?:[._-].*)?|.*deploy[_-]?key.*|.+_(?:rsa|ed25519|ecdsa))$")

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 
 from ..edits import mounts, remove_instruction
 from ..fix import Edit
-from ..hintwords import TOKEN_WRITE_WORDS, AnyOf, words_in
+from ..hintwords import TOKEN_WRITE_WORDS, AnyOf
 from ..secrets import classify_name, find_credential_literals
 from ..settings import Settings
 from ..syntax import Dockerfile, Instruction, Stage
@@ -69,17 +69,10 @@ _RUN_LINE = re.compile(r"(?im)^[^\S\n]*(?:onbuild[^\S\n]+)?run\b")
 
 
 def _hint(text: str) -> bool:
-    """``_HINT.search(text)``, faster: its words from those the prefilter found in the same text,
-    when it looked (scanning for all its words would cost more than for these alone)."""
+    """``_HINT.search(text)``, faster: its words by AnyOf.holds, its patterns after their words."""
     if not text.isascii():
         return _HINT.search(text) is not None
-    known = words_in.peek(text)
-    if known is None:
-        low = text.lower()
-        has_word = any(w in low for w in _HINT_WORDS)
-    else:
-        low = known[1]
-        has_word = _ANY_HINT_WORD(known[0], low)
+    has_word, low = _ANY_HINT_WORD.holds(text)
     return (has_word
             or ("://" in low and _HINT_URL.search(low) is not None)
             or ("bundle" in low and _HINT_BUNDLE.search(low) is not None)

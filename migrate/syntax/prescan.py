@@ -160,19 +160,22 @@ def _may_start_json_array(line: str) -> bool:
             and args[head.start():].lstrip(_GO_BLANKS).startswith("["))
 
 
-def keyword_line_args(text: str, keyword_args, lead) -> list[str]:
-    """For ASCII ``text``: group 1 of each match of ``keyword_args`` (patterns over the lower-cased
-    text, from a keyword to the line end; a lookbehind after the keyword drops those glued to a
-    word) whose line up to the keyword is ``lead``, in text order. A match elsewhere in a line
-    cannot hide one after ``lead``: none of its keywords is in a lead."""
-    low = text.lower()
-    found = []
-    for rx in keyword_args:
+def keyword_matches(low: str, keyword_patterns, lead):
+    """The matches of ``keyword_patterns`` (each led by its keyword, so the regex engine jumps from
+    keyword to keyword) over the lower-cased ASCII ``low`` whose line up to the keyword is ``lead``,
+    pattern by pattern. A match elsewhere in a line cannot hide one after ``lead``: none of the
+    keywords is in a lead."""
+    for rx in keyword_patterns:
         for m in rx.finditer(low):
             at = m.start()
             if lead.fullmatch(low, low.rfind("\n", 0, at) + 1, at):
-                found.append(m.span(1))
-    found.sort()
+                yield m
+
+
+def keyword_line_args(text: str, keyword_args, lead) -> list[str]:
+    """For ASCII ``text``: group 1 of each of keyword_matches (``keyword_args`` run from a keyword
+    to the line end; a lookbehind after the keyword drops those glued to a word), in text order."""
+    found = sorted(m.span(1) for m in keyword_matches(text.lower(), keyword_args, lead))
     return [text[a:b] for a, b in found]
 
 
