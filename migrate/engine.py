@@ -13,6 +13,7 @@ from .frontend import ensure_frontend
 from .rules import ALL_RULES, RuleContext
 from .settings import DEFAULT_SETTINGS, Settings
 from .syntax import Dockerfile, DockerfileSyntaxError, Instruction, parse
+from .syntax.parser import newline_of
 from .skip import can_skip, rules_that_may_fire
 
 _IGNORE = re.compile(r"^dockerfile-migrate:\s*ignore(?:\s*=\s*([A-Za-z0-9_,\s]+))?\s*$")
@@ -110,10 +111,6 @@ def _directive_names(df: Dockerfile) -> list[str]:
     return [d.name.lower() for d in df.directives]
 
 
-def _newline_of(text: str) -> str:
-    return "\r\n" if text.count("\r\n") * 2 > text.count("\n") else "\n"  # as the parser decides
-
-
 def _apply(text: str, fixes: list[Fix], settings: Settings, steps: list[list[Edit]] | None = None,
            df: Dockerfile | None = None, one_parse: bool = True) -> tuple[str, Dockerfile] | None:
     """The text and parse after ``fixes`` (and the `# syntax=` edit they need); None when the
@@ -126,7 +123,7 @@ def _apply(text: str, fixes: list[Fix], settings: Settings, steps: list[list[Edi
         new_text = apply_edits(text, edits)
         if one_parse and frontend and df is not None and df.instructions and edits and \
                 min(e.start for e in edits) > df.instructions[0].keyword_span.start and \
-                _newline_of(new_text) == df.newline:
+                newline_of(new_text) == df.newline:
             # The fixes start after the first instruction's keyword, so every line before it
             # (BOM, shebang, directives) stays where it was and nothing new can become a
             # directive; with the newline style unchanged too, the directive edit computed on

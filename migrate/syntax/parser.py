@@ -246,8 +246,7 @@ class _Parser:
         if not instructions:
             raise DockerfileSyntaxError(1, "file with no instructions")
         stages = self.stages()
-        newline = "\r\n" if has_cr and text.count("\r\n") * 2 > text.count("\n") else "\n"
-        return Dockerfile(text, nodes, self.directives, instructions, stages, self.escape, self.bom, newline,
+        return Dockerfile(text, nodes, self.directives, instructions, stages, self.escape, self.bom, newline_of(text),
                           self.warnings)
 
     def instruction(self, first: int) -> int:
@@ -490,6 +489,12 @@ def _check_name_val(logical: str, start: int, end: int, escape: str, key: str, l
 def parse(text: str) -> Dockerfile:
     """Parse Dockerfile text. Raises DockerfileSyntaxError where BuildKit would."""
     return _Parser(text).parse()
+
+
+def newline_of(text: str) -> str:
+    """The newline a file's edits are written with (Dockerfile.newline): CRLF when most of its
+    line ends are CRLF."""
+    return "\r\n" if "\r" in text and text.count("\r\n") * 2 > text.count("\n") else "\n"
 
 
 def name_value_pairs(instr: Instruction, escape: str = "\\") -> list[tuple[str, str | None, Word]]:
