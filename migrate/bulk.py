@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from .discovery import clear_caches, discover_all, display_path, git_root, prefetch_git
 from .jsonfmt import dumps_indented
 from .parallel import CLEAN, Job, Outcome, Task, default_jobs, process_guarded, run_tasks
-from .report import FileReport, PlainConsole, console_for, file_json
+from .report import FileReport, console_for, file_json
 
 # Files kept for the final text summary ("Build with:", migration summary); the rest are counted.
 LISTED_MAX = 200
@@ -366,15 +366,7 @@ def run(mode: str, paths, fmt: str, settings, excludes: tuple[str, ...], stdin_f
         """Stream one file's report lines."""
         if fmt == "text":
             if fr.result is not None and (fr.result.findings or fr.result.notes):
-                if isinstance(text_console, PlainConsole):  # a log: the lines directly
-                    out = text_console.file
-                    for f in fr.result.findings:
-                        tail = " [fixable]" if f.fixable and mode == "check" else ""
-                        out.write(f"{fr.path}:{f.line}: {f.code} {f.message}{tail}\n")
-                    for note in fr.result.notes:
-                        out.write(f"{fr.path}: note: {note}\n")
-                else:
-                    write_file_text(fr, progress_console or text_console, mode)
+                write_file_text(fr, progress_console or text_console, mode)
         elif fmt == "json":
             if fr.result is CLEAN and fr.error is None and not fr.written and fr.kind == "dockerfile":
                 # Most files: the entry file_json would give, without building and dumping it.

@@ -75,10 +75,18 @@ def write_text(summary: RunSummary, console: Console, mode: str) -> None:
 
 def write_file_text(fr: FileReport, console: Console, mode: str) -> None:
     """The finding and note lines of one file (streamed by migrate.bulk as files finish)."""
-    from rich.text import Text
-
     if fr.result is None:
         return
+    if isinstance(console, PlainConsole):  # a log: the same lines, unstyled and without rich
+        out = console.file
+        for f in fr.result.findings:
+            tail = " [fixable]" if f.fixable and mode == "check" else ""
+            out.write(f"{fr.path}:{f.line}: {f.code} {f.message}{tail}\n")
+        for note in fr.result.notes:
+            out.write(f"{fr.path}: note: {note}\n")
+        return
+    from rich.text import Text
+
     for f in fr.result.findings:
         t = Text()
         t.append(f"{fr.path}:{f.line}:", style="bold")
