@@ -4,7 +4,8 @@ Layout: ``golden/callers/<case>/`` holds
 
 - ``in/``            the repository before: Dockerfiles and their callers
 - ``out/``           the files `fix` changes, as they must be afterwards, at the same
-                     relative paths (a file absent here must come out byte-identical)
+                     relative paths (a file absent here must come out byte-identical; a
+                     symlink in ``in/`` must stay the same link)
 - ``expected.json``  ``{"files": [...]}``: the JSON report of ``fix .`` reduced to
                      ``path``, ``kind`` (``dockerfile`` or the caller kind), ``changed``,
                      ``findings`` and ``build_requirements``
@@ -13,7 +14,8 @@ Layout: ``golden/callers/<case>/`` holds
 Each case is run from a temporary copy of ``in/`` with ``--isolated``. Checked: the
 rewritten tree and the report; `fix` on the expected tree changes nothing; `diff .`
 is one patch that `git apply --check` accepts and that yields the expected tree; in
-each rewritten caller, every line that changed belongs to an edited key.
+each rewritten caller, every line that changed belongs to an edited key; the official
+BuildKit parser reads each rewritten Dockerfile as ours does.
 
 Regenerate after a deliberate change with
 ``DM_GOLDEN_UPDATE=1 .venv/bin/python -m pytest tests/test_callers_golden.py`` and
@@ -34,6 +36,9 @@ import pytest
 from click.testing import CliRunner
 
 from migrate.cli import main
+from migrate.discovery import is_dockerfile_name
+
+from oracle import OFFICIAL_MISSING, official_available, official_summary, our_summary
 
 ROOT = Path(__file__).resolve().parents[1] / "golden" / "callers"
 CASES = sorted(p for p in ROOT.iterdir() if (p / "in").is_dir()) if ROOT.is_dir() else []
@@ -53,8 +58,17 @@ def cli(args: list[str], cwd: Path):
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and ".git" not in p.relative_to(root).parts}
+    """Each file's bytes; a symlink as its link text (a fix writes through it, never replaces it)."""
+    out = {}
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root)
+        if ".git" in rel.parts:
+            continue
+        if p.is_symlink():
+            out[rel.as_posix()] = b"symlink -> " + os.readlink(p).encode()
+        elif p.is_file():
+            out[rel.as_posix()] = p.read_bytes()
+    return out
 
 
 def meta(case: Path) -> dict:
@@ -67,6 +81,14 @@ def expected_tree(case: Path) -> dict[str, bytes]:
     if (case / "out").is_dir():
         t.update(tree(case / "out"))
     return t
+
+
+def expected_checkout(case: Path, dst: Path) -> Path:
+    """The repository as `fix` must leave it: ``in/`` (symlinks kept) with ``out/`` over it."""
+    checkout(case / "in", dst)
+    if (case / "out").is_dir():
+        shutil.copytree(case / "out", dst, symlinks=True, dirs_exist_ok=True)
+    return dst
 
 
 def checkout(src: Path, dst: Path) -> Path:
@@ -98,11 +120,7 @@ def test_fix_tree_and_report(case: Path, tmp_path: Path):
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_second_fix_changes_nothing(case: Path, tmp_path: Path):
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    for rel, data in expected_tree(case).items():
-        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
-        (repo / rel).write_bytes(data)
+    repo = expected_checkout(case, tmp_path / "repo")
     r = cli(["diff", "--isolated", *meta(case).get("args", ["."])], repo)
     assert r.exit_code == 0, r.stdout
     assert r.stdout == ""
@@ -154,3 +172,13 @@ def test_only_edited_keys_change(case: Path):
             if gone.get(line):
                 assert any(x in line for x in names) or _EDITED_KEYS.match(line) or any(n in s for s in spans), \
                     (f["path"], n, line)
+
+
+@pytest.mark.skipif(not official_available(), reason=OFFICIAL_MISSING)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_official_parser_agrees_on_rewritten_dockerfiles(case: Path):
+    out = case / "out"
+    rewritten = [p for p in sorted(out.rglob("*")) if p.is_file() and is_dockerfile_name(p.name)] if out.is_dir() else []
+    for p in rewritten:
+        text = p.read_bytes().decode("utf-8")
+        assert our_summary(text) == official_summary(text), p
